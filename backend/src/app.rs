@@ -1,0 +1,55 @@
+//! The shared application state and the HTTP router. Builds; does nothing else.
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::{LoginThrottle, TokenKeys};
+use crate::config::Config;
+use crate::events::EventBus;
+use crate::graphql::{self, AppSchema};
+use crate::http;
+
+/// What every request handler and resolver may reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub keys: Arc<TokenKeys>,
+    pub login_throttle: LoginThrottle,
+    pub events: EventBus,
+    pub config: Arc<Config>,
+}
+
+/// The router's state: the application plus the schema built over it.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+}
+
+pub fn router(state: AppState) -> Router {
+    let schema = graphql::build_schema(Some(state.clone()));
+    let config = state.config.clone();
+    let http_state = HttpState { app: state, schema };
+
+    let mut api = Router::new()
+        .route(
+            "/graphql",
+            post(http::graphql::execute).layer(http::limits::request_timeout()),
+        )
+        .route("/graphql/ws", get(http::graphql::subscriptions))
+        .route("/healthz", get(http::health::healthz))
+        .route("/metrics", get(http::metrics::render));
+    if config.graphiql {
+        api = api.route("/graphiql", get(http::graphql::graphiql));
+    }
+    let router = api
+        .fallback_service(http::spa::service(&config.dist_dir))
+        .layer(axum::middleware::from_fn(http::limits::body_size))
+        .layer(axum::middleware::from_fn(http::metrics::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(http_state);
+    http::headers::with_security_headers(router)
+}

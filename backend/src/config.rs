@@ -1,0 +1,91 @@
+//! Server configuration, read once from the environment.
+//!
+//! Every variable has a default that works on a laptop with nothing installed: an
+//! SQLite file next to the working directory, loopback on port 8080, a JWT secret
+//! generated on first start and kept in the database.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://leadflow.db?mode=rwc` or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// `LEADFLOW_BIND`: the address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// `LEADFLOW_JWT_SECRET`: signs access tokens. Unset: generated and persisted.
+    pub jwt_secret: Option<String>,
+    /// `LEADFLOW_DIST_DIR`: the built single-page app (Trunk's output).
+    pub dist_dir: PathBuf,
+    /// `LEADFLOW_GRAPHIQL`: serve the GraphiQL explorer at `/graphiql`.
+    pub graphiql: bool,
+    /// `LEADFLOW_ACCESS_TOKEN_TTL_SECS`: lifetime of an access token.
+    pub access_token_ttl_secs: i64,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://leadflow.db?mode=rwc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let bind = var("LEADFLOW_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let bind = bind.parse().with_context(|| {
+            format!("LEADFLOW_BIND={bind} is not an address like 127.0.0.1:8080")
+        })?;
+        let graphiql = match var("LEADFLOW_GRAPHIQL").as_deref() {
+            None => true,
+            Some(v) => parse_bool(v)
+                .with_context(|| format!("LEADFLOW_GRAPHIQL={v} must be true or false"))?,
+        };
+        let access_token_ttl_secs = match var("LEADFLOW_ACCESS_TOKEN_TTL_SECS") {
+            None => 900,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (10..=86_400).contains(s))
+                .with_context(|| {
+                    format!(
+                        "LEADFLOW_ACCESS_TOKEN_TTL_SECS={v} must be seconds between 10 and 86400"
+                    )
+                })?,
+        };
+        let jwt_secret = var("LEADFLOW_JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "LEADFLOW_JWT_SECRET must be at least 32 characters"
+            );
+        }
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            bind,
+            jwt_secret,
+            dist_dir: var("LEADFLOW_DIST_DIR").map_or_else(|| PathBuf::from("dist"), PathBuf::from),
+            graphiql,
+            access_token_ttl_secs,
+        })
+    }
+
+    /// A configuration for tests: loopback on a free port, the given database.
+    pub fn for_tests(database_url: impl Into<String>, dist_dir: PathBuf) -> Config {
+        Config {
+            database_url: database_url.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            jwt_secret: None,
+            dist_dir,
+            graphiql: true,
+            access_token_ttl_secs: 900,
+        }
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,67 @@
+//! The business of Leadflow. Knows the database and the shared rules crate; knows
+//! nothing of HTTP or GraphQL. Each module is an area a sales team would name.
+
+pub mod api_keys;
+pub mod audit;
+pub mod demo;
+pub mod sessions;
+pub mod settings;
+pub mod teams;
+pub mod users;
+
+use uuid::Uuid;
+
+/// Who performs a change, for the audit log.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub api_key_id: Option<Uuid>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Actor::default()
+    }
+
+    pub fn user(id: Uuid) -> Self {
+        Actor {
+            user_id: Some(id),
+            api_key_id: None,
+        }
+    }
+}
+
+/// Trims and rejects blank text; counts characters, not bytes (Chinese names are short
+/// in characters and long in bytes).
+pub(crate) fn required_text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max_chars: usize,
+) -> Result<String, crate::error::Invalid> {
+    use leadflow_shared::UserErrorCode;
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(crate::error::Invalid::new(
+            field,
+            UserErrorCode::Required,
+            format!("{label} is required"),
+        ));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(crate::error::Invalid::new(
+            field,
+            UserErrorCode::Invalid,
+            format!("{label} is too long (at most {max_chars} characters)"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// True when a database error is a unique-constraint violation.
+pub(crate) fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

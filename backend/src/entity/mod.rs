@@ -1,0 +1,16 @@
+//! Database rows (sea-orm entities). These are storage types: the domain converts them
+//! to its own types before anything reaches GraphQL.
+
+pub mod api_key;
+pub mod audit_log;
+pub mod refresh_token;
+pub mod server_setting;
+pub mod team;
+pub mod user;
+
+use sea_orm::FromJsonQueryResult;
+use serde::{Deserialize, Serialize};
+
+/// A JSON array of strings (regions, industries, scopes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct StringList(pub Vec<String>);

@@ -1,0 +1,46 @@
+//! Domain events fanned out to live subscribers (GraphQL subscriptions).
+//!
+//! An event is small (what happened, to which id); subscribers load the current object
+//! themselves. The bus belongs to the application state, never a global, so each
+//! server — and each test server — has its own.
+
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChangeKind {
+    Created,
+    Updated,
+    Deactivated,
+    Reactivated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserChanged {
+    pub kind: UserChangeKind,
+    pub user_id: Uuid,
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    users: broadcast::Sender<UserChanged>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus {
+            users: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl EventBus {
+    pub fn publish_user(&self, event: UserChanged) {
+        // No subscriber is not an error: nobody is watching.
+        let _ = self.users.send(event);
+    }
+
+    pub fn subscribe_users(&self) -> broadcast::Receiver<UserChanged> {
+        self.users.subscribe()
+    }
+}

@@ -1,0 +1,116 @@
+//! The GraphQL API: one module per area, merged into one schema.
+//!
+//! Resolvers are thin: parse the input, check permission (guards), call `domain`, map
+//! the result to a payload with `userErrors`. Authorisation failures and malformed
+//! requests are top-level errors carrying `extensions.code`.
+
+mod api_keys;
+mod errors;
+mod guards;
+mod loaders;
+mod session;
+mod teams;
+mod types;
+mod users;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{MergedObject, MergedSubscription, Schema};
+
+pub use errors::{ErrorCode, UserError};
+pub use guards::RoleGuard;
+
+use crate::app::AppState;
+use crate::auth::Authentication;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    session::SessionQuery,
+    users::UsersQuery,
+    teams::TeamsQuery,
+    api_keys::ApiKeysQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    session::SessionMutation,
+    users::UsersMutation,
+    teams::TeamsMutation,
+    api_keys::ApiKeysMutation,
+);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(users::UsersSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// Nesting deeper than this is refused before execution.
+pub const MAX_DEPTH: usize = 12;
+/// The summed cost of the selected fields; a list field counts its page size.
+pub const MAX_COMPLEXITY: usize = 2_000;
+
+/// Builds the schema. `state` is `None` only when printing the SDL.
+pub fn build_schema(state: Option<AppState>) -> AppSchema {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(20);
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as checked in at `backend/schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+/// Attaches per-request data: who is calling, from where, and fresh batch loaders.
+pub fn prepare_request(
+    request: async_graphql::Request,
+    state: &AppState,
+    auth: Authentication,
+    client_ip: std::net::IpAddr,
+) -> async_graphql::Request {
+    request
+        .data(auth)
+        .data(ClientIp(client_ip))
+        .data(DataLoader::new(
+            loaders::UserLoader(state.db.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            loaders::TeamLoader(state.db.clone()),
+            tokio::spawn,
+        ))
+}
+
+/// Data for a WebSocket connection. Its loaders do not cache: a subscription lives for
+/// hours and must see current rows.
+pub fn connection_data(
+    state: &AppState,
+    auth: Authentication,
+    client_ip: std::net::IpAddr,
+) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(auth);
+    data.insert(ClientIp(client_ip));
+    data.insert(
+        DataLoader::new(loaders::UserLoader(state.db.clone()), tokio::spawn)
+            .enable_all_cache(false),
+    );
+    data.insert(
+        DataLoader::new(loaders::TeamLoader(state.db.clone()), tokio::spawn)
+            .enable_all_cache(false),
+    );
+    data
+}
+
+/// The address a request came from, for per-address limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);

@@ -1,0 +1,98 @@
+//! GraphQL over HTTP (`POST /graphql`), over WebSocket (`/graphql/ws`,
+//! graphql-transport-ws), and the GraphiQL explorer.
+
+use std::net::SocketAddr;
+
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::app::HttpState;
+use crate::auth::Authentication;
+use crate::domain::sessions;
+use crate::graphql::{self as gql, ErrorCode};
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
+pub async fn execute(
+    State(s): State<HttpState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let auth = match sessions::authenticate(&s.app.db, &s.app.keys, bearer(&headers)).await {
+        Ok(auth) => auth,
+        Err(err) => {
+            tracing::error!(error = %err, "reading credentials failed");
+            let response = async_graphql::Response::from_errors(vec![ErrorCode::Internal
+                .error("internal error; try again")
+                .into_server_error(async_graphql::Pos::default())]);
+            return response.into();
+        }
+    };
+    let request = gql::prepare_request(request.into_inner(), &s.app, auth, addr.ip());
+    s.schema.execute(request).await.into()
+}
+
+/// Upgrades to a WebSocket. The client authenticates in `connection_init` with
+/// `{"authorization": "Bearer <token or API key>"}`; bad credentials close the socket.
+pub async fn subscriptions(
+    State(s): State<HttpState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let app = s.app.clone();
+            GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = connection_token(&payload);
+                    let auth = sessions::authenticate(&app.db, &app.keys, token.as_deref())
+                        .await
+                        .map_err(|e| {
+                            tracing::error!(error = %e, "reading WebSocket credentials failed");
+                            async_graphql::Error::new("internal error")
+                        })?;
+                    if let Authentication::Rejected(why) = auth {
+                        return Err(async_graphql::Error::new(why));
+                    }
+                    Ok(gql::connection_data(&app, auth, addr.ip()))
+                })
+                .serve()
+                .await
+        })
+}
+
+/// Reads the credential from a `connection_init` payload: `authorization` (with or
+/// without "Bearer ") or `token`.
+fn connection_token(payload: &serde_json::Value) -> Option<String> {
+    let raw = ["authorization", "Authorization", "token"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))?;
+    let token = match raw.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest,
+        _ => raw,
+    };
+    Some(token.trim().to_string())
+}
+
+pub async fn graphiql() -> impl IntoResponse {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("Leadflow GraphQL")
+            .finish(),
+    )
+}

@@ -1,0 +1,9 @@
+//! Endpoints that are not GraphQL resolvers: the GraphQL transport itself, health,
+//! metrics, the SPA's files, and the protections every request passes through.
+
+pub mod graphql;
+pub mod headers;
+pub mod health;
+pub mod limits;
+pub mod metrics;
+pub mod spa;

@@ -1,0 +1,118 @@
+//! The `leadflow` command: serve, migrate, create-admin, schema.
+
+use clap::{Parser, Subcommand};
+use leadflow::config::Config;
+use leadflow::domain::{demo, users};
+use leadflow::startup;
+
+#[derive(Parser)]
+#[command(
+    name = "leadflow",
+    version,
+    about = "Leadflow: lead management for sales and marketing teams"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrates the database and serves the app and the API.
+    Serve {
+        /// Loads demo teams and reps into an empty database, with the well-known
+        /// password `leadflow-demo` (never use on a real installation).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Creates an administrator and prints the generated password once.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Prints the GraphQL schema (SDL).
+    Schema,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    leadflow::install_crypto_provider();
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::Schema) {
+        leadflow::telemetry::init_logging();
+    }
+    match run(cli.command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("leadflow: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Schema => {
+            print!("{}", leadflow::graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            let db = startup::connect(&config.database_url).await?;
+            startup::migrate(&db).await?;
+            println!(
+                "database is up to date ({})",
+                startup::redact(&config.database_url)
+            );
+            Ok(())
+        }
+        Command::CreateAdmin { email } => {
+            let config = Config::from_env()?;
+            let db = startup::connect(&config.database_url).await?;
+            startup::migrate(&db).await?;
+            let admin = users::create_admin(&db, &email, None).await?;
+            println!(
+                "Created admin {}\nPassword (shown once): {}",
+                admin.email, admin.password
+            );
+            Ok(())
+        }
+        Command::Serve { demo: with_demo } => serve(with_demo).await,
+    }
+}
+
+async fn serve(with_demo: bool) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let app = startup::Application::build(config).await?;
+    let db = app.state().db.clone();
+    if users::count(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        == 0
+    {
+        if with_demo {
+            demo::load(&db).await?;
+            println!(
+                "\nDemo data loaded. Sign in as {} with password {}\n(every demo user, e.g. wang.wei@leadflow.local, has the same password)\n",
+                demo::DEMO_ADMIN_EMAIL,
+                demo::DEMO_PASSWORD
+            );
+        } else {
+            let admin = users::create_admin(&db, demo::DEMO_ADMIN_EMAIL, None).await?;
+            println!(
+                "\nCreated the first administrator.\n  email:    {}\n  password: {}\nThe password is shown this once; keep it safe.\n",
+                admin.email, admin.password
+            );
+        }
+    } else if with_demo {
+        println!(
+            "The database already has users; --demo loads demo data only into an empty database."
+        );
+    }
+    let addr = app.addr()?;
+    tracing::info!(%addr, "Leadflow is listening");
+    println!("Leadflow is running at http://{addr}  (GraphQL: /graphql, explorer: /graphiql)");
+    app.serve(startup::shutdown_signal()).await
+}

@@ -1,0 +1,212 @@
+//! Starting the server: connect, migrate, bind, serve. `main.rs` and the tests both
+//! come through here, so what the tests start is what production runs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use leadflow_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::app::{self, AppState};
+use crate::auth::{LoginThrottle, TokenKeys};
+use crate::config::Config;
+use crate::domain::settings;
+use crate::events::EventBus;
+
+/// Opens the database. An SQLite file (and its folder) is created when missing and put
+/// in WAL mode, so readers never wait for the writer.
+pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(path) = sqlite_path(database_url) {
+        if let Some(parent) = std::path::Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the folder for the database file {path}"))?;
+        }
+    }
+    let mut options = ConnectOptions::new(database_url.to_string());
+    options
+        .max_connections(if database_url.starts_with("sqlite") {
+            8
+        } else {
+            20
+        })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(15))
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("connecting to the database ({})", redact(database_url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
+    }
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("migrating the database")
+}
+
+/// A connected, migrated application bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = connect(&config.database_url).await?;
+        migrate(&db).await?;
+        let secret = settings::jwt_secret(&db, config.jwt_secret.as_deref()).await?;
+        let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("listening on {}", config.bind))?;
+        let state = AppState {
+            db,
+            keys: Arc::new(keys),
+            login_throttle: LoginThrottle::default(),
+            events: EventBus::default(),
+            config: Arc::new(config),
+        };
+        Ok(Application { listener, state })
+    }
+
+    pub fn addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let router = app::router(self.state);
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+    }
+}
+
+/// A server running in the background of the current tokio runtime (tests, e2e).
+pub struct Spawned {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Spawned {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+pub async fn spawn(config: Config) -> anyhow::Result<Spawned> {
+    let app = Application::build(config).await?;
+    let addr = app.addr()?;
+    let db = app.state().db.clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.serve(async move {
+        let _ = stopped.await;
+    }));
+    Ok(Spawned {
+        addr,
+        db,
+        stop,
+        task,
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sqlite_paths() {
+        assert_eq!(
+            sqlite_path("sqlite://leadflow.db?mode=rwc").as_deref(),
+            Some("leadflow.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/lf/x.db").as_deref(),
+            Some("/var/lib/lf/x.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://u:p@h/db"), None);
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://lf:secret@127.0.0.1:5432/lf"),
+            "postgres://lf:***@127.0.0.1:5432/lf"
+        );
+        assert_eq!(redact("sqlite://leadflow.db"), "sqlite://leadflow.db");
+    }
+}

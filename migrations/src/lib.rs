@@ -1,0 +1,16 @@
+//! Leadflow's schema history. One file per change, applied in order, identical on
+//! SQLite and PostgreSQL. A migration that has landed is never edited: a fix is a new
+//! migration after it.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}

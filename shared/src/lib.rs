@@ -1,0 +1,12 @@
+//! Types and rules that the Leadflow server and the single-page app both speak.
+//!
+//! Everything here is plain data and pure functions: no I/O, no clocks, no database.
+//! The server compiles it with the `graphql` feature so the same enums appear in the
+//! GraphQL schema; the browser compiles it without, so the wasm bundle stays small.
+
+pub mod access;
+pub mod errors;
+pub mod normalize;
+
+pub use access::{ApiScope, Role};
+pub use errors::UserErrorCode;

@@ -1,0 +1,105 @@
+//! Normalisation of contact data so that the same person is recognised however they
+//! typed it. Used for sign-in emails now and for lead de-duplication.
+
+/// A syntactically plausible, normalised (trimmed, lower-cased) email address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("email is required")]
+    Empty,
+    #[error("email is too long (at most 254 characters)")]
+    TooLong,
+    #[error("'{0}' is not an email address")]
+    Malformed(String),
+}
+
+impl Email {
+    /// Parses user input: trims, lower-cases, and checks the `local@domain.tld` shape.
+    pub fn parse(input: &str) -> Result<Email, EmailError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if trimmed.chars().count() > 254 {
+            return Err(EmailError::TooLong);
+        }
+        let lower = trimmed.to_lowercase();
+        let malformed = || EmailError::Malformed(trimmed.to_string());
+        let (local, domain) = lower.split_once('@').ok_or_else(malformed)?;
+        let valid_local = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let valid_domain = labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if valid_local && valid_domain {
+            Ok(Email(lower))
+        } else {
+            Err(malformed())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_and_normalises() {
+        let cases = [
+            ("  Li.Wei@Example.COM ", "li.wei@example.com"),
+            ("sales+cn@huawei-tech.com.cn", "sales+cn@huawei-tech.com.cn"),
+            ("王伟@例子.中国", "王伟@例子.中国"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Email::parse(input).unwrap().as_str(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for bad in [
+            "",
+            "   ",
+            "no-at-sign",
+            "@example.com",
+            "a@",
+            "a@localhost",
+            "a..b@example.com",
+            "a@-x.com",
+            "a b@example.com",
+            "a@exa mple.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert_eq!(Email::parse(" "), Err(EmailError::Empty));
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
+    }
+}
