@@ -84,6 +84,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        // Record from the first request on.
+        crate::telemetry::metrics();
         let db = connect(&config.database_url).await?;
         migrate(&db).await?;
         let secret = settings::jwt_secret(&db, config.jwt_secret.as_deref()).await?;

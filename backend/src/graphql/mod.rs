@@ -44,9 +44,9 @@ pub struct Subscription(users::UsersSubscription);
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Nesting deeper than this is refused before execution.
-pub const MAX_DEPTH: usize = 12;
+pub const MAX_DEPTH: usize = 16;
 /// The summed cost of the selected fields; a list field counts its page size.
-pub const MAX_COMPLEXITY: usize = 2_000;
+pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// Builds the schema. `state` is `None` only when printing the SDL.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
@@ -100,14 +100,12 @@ pub fn connection_data(
     let mut data = async_graphql::Data::default();
     data.insert(auth);
     data.insert(ClientIp(client_ip));
-    data.insert(
-        DataLoader::new(loaders::UserLoader(state.db.clone()), tokio::spawn)
-            .enable_all_cache(false),
-    );
-    data.insert(
-        DataLoader::new(loaders::TeamLoader(state.db.clone()), tokio::spawn)
-            .enable_all_cache(false),
-    );
+    let users = DataLoader::new(loaders::UserLoader(state.db.clone()), tokio::spawn);
+    users.enable_all_cache(false);
+    data.insert(users);
+    let teams = DataLoader::new(loaders::TeamLoader(state.db.clone()), tokio::spawn);
+    teams.enable_all_cache(false);
+    data.insert(teams);
     data
 }
 

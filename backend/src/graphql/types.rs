@@ -73,6 +73,7 @@ impl Team {
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
     /// Everyone in the team, active or not, by name.
+    #[graphql(complexity = "20 * child_complexity")]
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<User>> {
         let state = ctx.data_unchecked::<AppState>();
         let rows = users_domain::team_members(&state.db, self.0.id)

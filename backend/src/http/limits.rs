@@ -27,24 +27,30 @@ fn too_large() -> Response {
         .into_response()
 }
 
-/// Refuses bodies over [`MAX_BODY_BYTES`]: at once when the length is declared, and
-/// while reading when it is not (the stream is cut at the limit).
+/// Refuses bodies over [`MAX_BODY_BYTES`]: at once when the length is declared (the
+/// HTTP layer holds the client to it), and after reading at most the limit when it is
+/// not (chunked uploads).
 pub async fn body_size(request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return too_large();
+    match declared {
+        Some(n) if n > MAX_BODY_BYTES as u64 => too_large(),
+        Some(_) => next.run(request).await,
+        None if request.headers().contains_key(header::TRANSFER_ENCODING) => {
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
+                Err(_) => too_large(),
+            }
+        }
+        None => next.run(request).await,
     }
-    let (parts, body) = request.into_parts();
-    let limited = Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES));
-    let response = next.run(Request::from_parts(parts, limited)).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return too_large();
-    }
-    response
 }
 
 pub fn request_timeout() -> tower_http::timeout::TimeoutLayer {

@@ -1,0 +1,13 @@
+//! The API as clients see it: a real server on a free port against a fresh database
+//! (SQLite by default; PostgreSQL when `LEADFLOW_TEST_DATABASE_URL` names a server),
+//! spoken to over HTTP and WebSocket.
+
+mod helpers;
+
+mod accounts;
+mod api_keys;
+mod limits;
+mod platform;
+mod schema;
+mod sessions;
+mod subscriptions;
