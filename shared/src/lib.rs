@@ -6,7 +6,9 @@
 
 pub mod access;
 pub mod errors;
+pub mod lead;
 pub mod normalize;
 
 pub use access::{ApiScope, Role};
 pub use errors::UserErrorCode;
+pub use lead::{Channel, LeadStage};

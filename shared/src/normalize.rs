@@ -103,3 +103,75 @@ mod tests {
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
     }
 }
+
+/// The key two spellings of one company share: full-width characters folded to ASCII,
+/// case and spaces and punctuation dropped, and legal-form suffixes removed, so
+/// "华为技术有限公司", "华为技术 有限公司" and "华为技术（有限公司）" all give "华为技术",
+/// and "Acme Co., Ltd." gives "acme".
+pub fn company_key(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(|c| match c {
+            // Full-width ASCII variants (Ａ, （, ．) to their ASCII twins.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    const SUFFIXES: [&str; 14] = [
+        "股份有限公司",
+        "有限责任公司",
+        "有限公司",
+        "集团公司",
+        "集团",
+        "公司",
+        "coltd",
+        "limited",
+        "ltd",
+        "inc",
+        "corporation",
+        "corp",
+        "gmbh",
+        "llc",
+    ];
+    // Longest suffix first; a name that is nothing but a suffix is kept as it is.
+    let mut key = folded.as_str();
+    while let Some(suffix) = SUFFIXES.iter().find(|s| key.ends_with(*s)) {
+        let stripped = &key[..key.len() - suffix.len()];
+        if stripped.is_empty() {
+            break;
+        }
+        key = stripped;
+    }
+    key.to_string()
+}
+
+#[cfg(test)]
+mod company_tests {
+    use super::company_key;
+
+    #[test]
+    fn spellings_of_one_company_share_a_key() {
+        let same = [
+            ("华为技术有限公司", "华为技术"),
+            ("华为技术 有限公司", "华为技术"),
+            ("华为技术（有限公司）", "华为技术"),
+            ("深圳市腾讯计算机系统有限责任公司", "深圳市腾讯计算机系统"),
+            ("阿里巴巴集团", "阿里巴巴"),
+            ("Acme Co., Ltd.", "acme"),
+            ("ACME Inc", "acme"),
+            ("Ａｃｍｅ　Ｌｔｄ", "acme"),
+        ];
+        for (name, key) in same {
+            assert_eq!(company_key(name), key, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_bare_suffix_is_kept() {
+        assert_eq!(company_key("有限公司"), "有限公司");
+        assert_eq!(company_key(""), "");
+    }
+}

@@ -3,6 +3,8 @@
 
 pub mod api_key;
 pub mod audit_log;
+pub mod campaign;
+pub mod lead;
 pub mod refresh_token;
 pub mod server_setting;
 pub mod team;
