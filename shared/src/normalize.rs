@@ -175,3 +175,86 @@ mod company_tests {
         assert_eq!(company_key(""), "");
     }
 }
+
+/// A phone number in E.164 form (`+8613800138000`), parsed with libphonenumber's
+/// metadata. Numbers without a country code are read as Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("phone is required")]
+    Empty,
+    #[error("'{0}' is not a phone number")]
+    Malformed(String),
+}
+
+impl Phone {
+    /// Parses what a person typed: spaces, dashes, brackets, `+86`, `0086`, a leading
+    /// trunk `0` for landlines. Rejects numbers that cannot exist.
+    pub fn parse(input: &str) -> Result<Phone, PhoneError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        let malformed = || PhoneError::Malformed(trimmed.to_string());
+        // Full-width digits and plus signs come from Chinese input methods.
+        let folded: String = trimmed
+            .chars()
+            .map(|c| match c {
+                '\u{FF10}'..='\u{FF19}' | '\u{FF0B}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        // "00" is the international prefix dialled from China.
+        let candidate = match folded.strip_prefix("00") {
+            Some(rest) => format!("+{rest}"),
+            None => folded,
+        };
+        let number = phonenumber::parse(Some(phonenumber::country::Id::CN), &candidate).map_err(|_| malformed())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(malformed());
+        }
+        Ok(Phone(number.format().mode(phonenumber::Mode::E164).to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod phone_tests {
+    use super::{Phone, PhoneError};
+
+    #[test]
+    fn one_number_however_it_is_written() {
+        for input in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "0086 138 0013 8000",
+            "+86 (138) 0013 8000",
+            "１３８ ００１３ ８０００",
+            "＋８６ １３８００１３８０００",
+            " 138 0013 8000 ",
+        ] {
+            assert_eq!(Phone::parse(input).unwrap().as_str(), "+8613800138000", "{input}");
+        }
+    }
+
+    #[test]
+    fn landlines_and_other_countries() {
+        assert_eq!(Phone::parse("021-6888 8888").unwrap().as_str(), "+862168888888");
+        assert_eq!(Phone::parse("(010) 8888 6666").unwrap().as_str(), "+861088886666");
+        assert_eq!(Phone::parse("+1 415 555 2671").unwrap().as_str(), "+14155552671");
+        assert_eq!(Phone::parse("+852 2345 6789").unwrap().as_str(), "+85223456789");
+    }
+
+    #[test]
+    fn rejects_what_cannot_be_a_number() {
+        assert_eq!(Phone::parse("  "), Err(PhoneError::Empty));
+        for bad in ["12345", "call me", "1380013800", "+86 999 9999 9999 9999"] {
+            assert!(Phone::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
