@@ -202,7 +202,9 @@ impl Phone {
         let folded: String = trimmed
             .chars()
             .map(|c| match c {
-                '\u{FF10}'..='\u{FF19}' | '\u{FF0B}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{FF10}'..='\u{FF19}' | '\u{FF0B}' => {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                }
                 _ => c,
             })
             .collect();
@@ -211,11 +213,14 @@ impl Phone {
             Some(rest) => format!("+{rest}"),
             None => folded,
         };
-        let number = phonenumber::parse(Some(phonenumber::country::Id::CN), &candidate).map_err(|_| malformed())?;
+        let number = phonenumber::parse(Some(phonenumber::country::Id::CN), &candidate)
+            .map_err(|_| malformed())?;
         if !phonenumber::is_valid(&number) {
             return Err(malformed());
         }
-        Ok(Phone(number.format().mode(phonenumber::Mode::E164).to_string()))
+        Ok(Phone(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -238,16 +243,32 @@ mod phone_tests {
             "＋８６ １３８００１３８０００",
             " 138 0013 8000 ",
         ] {
-            assert_eq!(Phone::parse(input).unwrap().as_str(), "+8613800138000", "{input}");
+            assert_eq!(
+                Phone::parse(input).unwrap().as_str(),
+                "+8613800138000",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn landlines_and_other_countries() {
-        assert_eq!(Phone::parse("021-6888 8888").unwrap().as_str(), "+862168888888");
-        assert_eq!(Phone::parse("(010) 8888 6666").unwrap().as_str(), "+861088886666");
-        assert_eq!(Phone::parse("+1 415 555 2671").unwrap().as_str(), "+14155552671");
-        assert_eq!(Phone::parse("+852 2345 6789").unwrap().as_str(), "+85223456789");
+        assert_eq!(
+            Phone::parse("021-6888 8888").unwrap().as_str(),
+            "+862168888888"
+        );
+        assert_eq!(
+            Phone::parse("(010) 8888 6666").unwrap().as_str(),
+            "+861088886666"
+        );
+        assert_eq!(
+            Phone::parse("+1 415 555 2671").unwrap().as_str(),
+            "+14155552671"
+        );
+        assert_eq!(
+            Phone::parse("+852 2345 6789").unwrap().as_str(),
+            "+85223456789"
+        );
     }
 
     #[test]

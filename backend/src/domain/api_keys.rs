@@ -5,7 +5,6 @@ use chrono::Utc;
 use leadflow_shared::{ApiScope, UserErrorCode};
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -39,7 +38,7 @@ pub async fn create(
         }
     }
     let secret = auth::new_api_key();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let created = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
@@ -70,7 +69,7 @@ pub async fn revoke(
     actor: Actor,
     id: Uuid,
 ) -> DomainResult<api_key::Model> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = api_key::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -9,7 +9,7 @@ use leadflow_shared::normalize::{company_key, Email};
 use leadflow_shared::{Channel, LeadStage, Role};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::{teams, users, Actor};
@@ -356,7 +356,7 @@ async fn load_leads(
 ) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(20_261_122);
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut campaign_ids = Vec::new();
     for c in CAMPAIGNS {
         let created = campaign::ActiveModel {

@@ -3,7 +3,9 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod capture;
 pub mod demo;
+pub mod leads;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
@@ -64,4 +66,18 @@ pub(crate) fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of
+/// failing with "database is locked" when a read lock cannot be upgraded.
+pub(crate) async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

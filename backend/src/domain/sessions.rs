@@ -13,7 +13,7 @@ use leadflow_shared::{ApiScope, Role, UserErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -168,7 +168,7 @@ pub async fn refresh(
     keys: &TokenKeys,
     token: &str,
 ) -> DomainResult<Session> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let Some(stored) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(auth::sha256_hex(token)))
         .one(&txn)

@@ -4,7 +4,7 @@ use chrono::Utc;
 use leadflow_shared::{Role, UserErrorCode};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -66,7 +66,7 @@ pub async fn create(
 ) -> DomainResult<team::Model> {
     let name =
         required_text("name", "team name", name, 100).map_err(|e| DomainError::Invalid(vec![e]))?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     check_manager(&txn, manager_id).await?;
     check_unique_name(&txn, &name, None).await?;
     let now = Utc::now();
@@ -110,7 +110,7 @@ pub async fn update(
         .map(|n| required_text("name", "team name", n, 100))
         .transpose()
         .map_err(|e| DomainError::Invalid(vec![e]))?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = team::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -9,7 +9,7 @@ use leadflow_shared::{Role, UserErrorCode};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -158,7 +158,7 @@ pub async fn create_user(
     };
     let password_hash = auth::hash_password(&input.password)?;
 
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     check_team(&txn, input.team_id).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -260,7 +260,7 @@ pub async fn update_user(
         return Err(DomainError::Invalid(problems));
     }
 
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = user::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -332,7 +332,7 @@ pub async fn set_active(
             "you cannot deactivate your own account",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = user::Entity::find_by_id(id)
         .one(&txn)
         .await?

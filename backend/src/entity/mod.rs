@@ -4,7 +4,10 @@
 pub mod api_key;
 pub mod audit_log;
 pub mod campaign;
+pub mod capture_request;
 pub mod lead;
+pub mod lead_event;
+pub mod outbox;
 pub mod refresh_token;
 pub mod server_setting;
 pub mod team;

@@ -59,3 +59,33 @@ impl Guard for RoleGuard {
         }
     }
 }
+
+/// Lets through signed-in users of the listed roles and API keys holding `scope`.
+pub struct AccessGuard {
+    roles: &'static [Role],
+    scope: leadflow_shared::ApiScope,
+}
+
+impl AccessGuard {
+    /// Any signed-in user, or a key with `scope`.
+    pub fn users_or_key(scope: leadflow_shared::ApiScope) -> Self {
+        AccessGuard {
+            roles: &Role::ALL,
+            scope,
+        }
+    }
+}
+
+impl Guard for AccessGuard {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        match principal(ctx)? {
+            Principal::User(user) if self.roles.contains(&user.role) => Ok(()),
+            Principal::User(_) => Err(ErrorCode::Forbidden.error("your role does not allow this")),
+            Principal::ApiKey(key) if key.scopes.contains(&self.scope) => Ok(()),
+            Principal::ApiKey(_) => Err(ErrorCode::Forbidden.error(format!(
+                "this API key lacks the {} scope",
+                self.scope.as_str()
+            ))),
+        }
+    }
+}

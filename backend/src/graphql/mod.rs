@@ -7,6 +7,7 @@
 mod api_keys;
 mod errors;
 mod guards;
+mod leads;
 mod loaders;
 mod session;
 mod teams;
@@ -28,6 +29,7 @@ pub struct Query(
     users::UsersQuery,
     teams::TeamsQuery,
     api_keys::ApiKeysQuery,
+    leads::LeadsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,6 +38,7 @@ pub struct Mutation(
     users::UsersMutation,
     teams::TeamsMutation,
     api_keys::ApiKeysMutation,
+    leads::LeadsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -45,6 +45,13 @@ async fn fresh_database(dir: &tempfile::TempDir) -> String {
 
 pub async fn spawn_app() -> TestApp {
     leadflow::install_crypto_provider();
+    // `RUST_LOG=leadflow=debug cargo test ...` shows the server's logs of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "off".into()),
+        )
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).expect("dist dir");

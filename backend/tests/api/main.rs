@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod api_keys;
+mod capture;
 mod cli;
 mod demo;
 mod limits;

@@ -1,0 +1,593 @@
+//! Capture: the one door every lead comes in by — the API, web forms, CSV rows,
+//! integrations.
+//!
+//! validate → normalise → find a duplicate → merge into it or create → record the event
+//! → write the outbox row, all in one transaction. A capture with an idempotency key
+//! that was already seen returns the first result and writes nothing.
+
+use chrono::{DateTime, Utc};
+use leadflow_shared::normalize::{company_key, Email, Phone, PhoneError};
+use leadflow_shared::{Channel, LeadStage, UserErrorCode};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::{is_unique_violation, Actor};
+use crate::entity::{campaign, capture_request, lead, lead_event, outbox, StringList};
+use crate::error::{DomainError, DomainResult, Invalid};
+
+/// What arrives from outside, as typed. Every text is optional except the person's name
+/// and a way to reach them (email or phone).
+#[derive(Debug, Clone, Default)]
+pub struct CaptureInput {
+    pub person_name: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub industry: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub company_size: Option<i32>,
+    pub source: Option<Channel>,
+    pub campaign_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub custom_fields: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureOutcome {
+    /// A new lead.
+    Created,
+    /// Matched an existing lead and was merged into it.
+    Merged,
+}
+
+impl CaptureOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            CaptureOutcome::Created => "created",
+            CaptureOutcome::Merged => "merged",
+        }
+    }
+
+    fn parse(s: &str) -> CaptureOutcome {
+        if s == "merged" {
+            CaptureOutcome::Merged
+        } else {
+            CaptureOutcome::Created
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub lead: lead::Model,
+    pub outcome: CaptureOutcome,
+    /// How the duplicate was recognised, when merged.
+    pub matched_by: Option<MatchedBy>,
+    /// True when this was a retry answered from the first attempt.
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    Email,
+    Phone,
+    CompanyAndName,
+}
+
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Email => "email",
+            MatchedBy::Phone => "phone",
+            MatchedBy::CompanyAndName => "company_and_name",
+        }
+    }
+}
+
+/// Who sent the capture, for idempotency scoping.
+fn principal(actor: Actor) -> String {
+    match (actor.api_key_id, actor.user_id) {
+        (Some(key), _) => format!("api_key:{key}"),
+        (None, Some(user)) => format!("user:{user}"),
+        (None, None) => "system".to_string(),
+    }
+}
+
+/// The validated, normalised form of a capture.
+#[derive(Debug, Clone)]
+struct Clean {
+    person_name: String,
+    title: Option<String>,
+    company: Option<String>,
+    company_key: Option<String>,
+    email: Option<Email>,
+    phone: Option<(String, Phone)>,
+    industry: Option<String>,
+    province: Option<String>,
+    city: Option<String>,
+    company_size: Option<i32>,
+    source: Channel,
+    campaign_id: Option<Uuid>,
+    tags: Vec<String>,
+    custom_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+fn optional_text(
+    field: &'static str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, Invalid> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.chars().count() > max => Err(Invalid::new(
+            field,
+            UserErrorCode::Invalid,
+            format!("{label} is too long (at most {max} characters)"),
+        )),
+        Some(v) => Ok(Some(v.to_string())),
+    }
+}
+
+fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
+    let mut problems = Vec::new();
+    let mut keep =
+        |r: Result<Option<String>, Invalid>| r.map_err(|e| problems.push(e)).ok().flatten();
+    let title = keep(optional_text("title", "title", input.title.as_deref(), 100));
+    let company = keep(optional_text(
+        "company",
+        "company",
+        input.company.as_deref(),
+        200,
+    ));
+    let industry = keep(optional_text(
+        "industry",
+        "industry",
+        input.industry.as_deref(),
+        64,
+    ));
+    let province = keep(optional_text(
+        "province",
+        "province",
+        input.province.as_deref(),
+        32,
+    ));
+    let city = keep(optional_text("city", "city", input.city.as_deref(), 64));
+    let person_name =
+        super::required_text("personName", "the person's name", &input.person_name, 100)
+            .map_err(|e| problems.push(e))
+            .ok();
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        None => None,
+        Some(raw) => Email::parse(raw)
+            .map_err(|e| {
+                problems.push(Invalid::new("email", UserErrorCode::Invalid, e.to_string()))
+            })
+            .ok(),
+    };
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(raw) => match Phone::parse(raw) {
+            Ok(p) => Some((raw.to_string(), p)),
+            Err(PhoneError::Empty) => None,
+            Err(e) => {
+                problems.push(Invalid::new("phone", UserErrorCode::Invalid, e.to_string()));
+                None
+            }
+        },
+    };
+    if input.email.as_deref().is_none_or(|e| e.trim().is_empty())
+        && input.phone.as_deref().is_none_or(|p| p.trim().is_empty())
+    {
+        problems.push(Invalid::new(
+            "email",
+            UserErrorCode::Required,
+            "give an email or a phone number to reach the person",
+        ));
+    }
+    if let Some(size) = input.company_size {
+        if !(1..=10_000_000).contains(&size) {
+            problems.push(Invalid::new(
+                "companySize",
+                UserErrorCode::Invalid,
+                "company size is a number of employees, 1 or more",
+            ));
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in &input.tags {
+        let tag = tag.trim();
+        if tag.is_empty() || tags.iter().any(|t| t == tag) {
+            continue;
+        }
+        if tag.chars().count() > 40 {
+            problems.push(Invalid::new(
+                "tags",
+                UserErrorCode::Invalid,
+                format!("tag '{tag}' is too long (at most 40 characters)"),
+            ));
+        }
+        tags.push(tag.to_string());
+    }
+    let custom_fields = match &input.custom_fields {
+        None | Some(serde_json::Value::Null) => serde_json::Map::new(),
+        Some(serde_json::Value::Object(map)) if map.len() <= 100 => map.clone(),
+        Some(_) => {
+            problems.push(Invalid::new(
+                "customFields",
+                UserErrorCode::Invalid,
+                "custom fields are an object of at most 100 keys",
+            ));
+            serde_json::Map::new()
+        }
+    };
+    match person_name {
+        Some(person_name) if problems.is_empty() => Ok(Clean {
+            person_name,
+            company_key: company
+                .as_deref()
+                .map(company_key)
+                .filter(|k| !k.is_empty()),
+            title,
+            company,
+            email,
+            phone,
+            industry,
+            province,
+            city,
+            company_size: input.company_size,
+            source: input.source.unwrap_or(Channel::Api),
+            campaign_id: input.campaign_id,
+            tags,
+            custom_fields,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// The oldest live lead the capture is a duplicate of, and how it matched.
+async fn find_duplicate(
+    db: &impl ConnectionTrait,
+    clean: &Clean,
+) -> DomainResult<Option<(lead::Model, MatchedBy)>> {
+    let mut any = Condition::any();
+    if let Some(email) = &clean.email {
+        any = any.add(lead::Column::EmailNormalized.eq(email.as_str()));
+    }
+    if let Some((_, phone)) = &clean.phone {
+        any = any.add(lead::Column::PhoneE164.eq(phone.as_str()));
+    }
+    if let Some(key) = &clean.company_key {
+        any = any.add(
+            Condition::all()
+                .add(lead::Column::CompanyKey.eq(key.as_str()))
+                .add(lead::Column::PersonName.eq(clean.person_name.as_str())),
+        );
+    }
+    let candidates = lead::Entity::find()
+        .filter(lead::Column::MergedInto.is_null())
+        .filter(any)
+        .order_by_asc(lead::Column::CreatedAt)
+        .order_by_asc(lead::Column::Id)
+        .all(db)
+        .await?;
+    // Strongest evidence first: the same email, then the same phone, then company + name.
+    let by = |m: MatchedBy| {
+        candidates.iter().find(|c| match m {
+            MatchedBy::Email => clean
+                .email
+                .as_ref()
+                .is_some_and(|e| c.email_normalized.as_deref() == Some(e.as_str())),
+            MatchedBy::Phone => clean
+                .phone
+                .as_ref()
+                .is_some_and(|(_, p)| c.phone_e164.as_deref() == Some(p.as_str())),
+            MatchedBy::CompanyAndName => {
+                clean.company_key.is_some()
+                    && c.company_key == clean.company_key
+                    && c.person_name == clean.person_name
+            }
+        })
+    };
+    Ok([
+        MatchedBy::Email,
+        MatchedBy::Phone,
+        MatchedBy::CompanyAndName,
+    ]
+    .into_iter()
+    .find_map(|m| by(m).map(|c| (c.clone(), m))))
+}
+
+async fn check_campaign(db: &impl ConnectionTrait, id: Option<Uuid>) -> DomainResult<()> {
+    if let Some(id) = id {
+        if campaign::Entity::find_by_id(id).one(db).await?.is_none() {
+            return Err(DomainError::not_found("campaignId", "campaign"));
+        }
+    }
+    Ok(())
+}
+
+fn event(
+    lead_id: Uuid,
+    kind: &str,
+    actor: Actor,
+    data: serde_json::Value,
+    at: DateTime<Utc>,
+) -> lead_event::ActiveModel {
+    lead_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        lead_id: Set(lead_id),
+        kind: Set(kind.to_string()),
+        actor_user_id: Set(actor.user_id),
+        actor_api_key_id: Set(actor.api_key_id),
+        data: Set(data),
+        occurred_at: Set(at),
+        created_at: Set(at),
+    }
+}
+
+fn announce(
+    topic: &str,
+    lead_id: Uuid,
+    payload: serde_json::Value,
+    at: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        topic: Set(topic.to_string()),
+        aggregate_id: Set(lead_id),
+        payload: Set(payload),
+        created_at: Set(at),
+        published_at: Set(None),
+    }
+}
+
+/// Captures one lead. See the module docs for the steps.
+pub async fn capture(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: CaptureInput,
+    idempotency_key: Option<&str>,
+) -> DomainResult<Captured> {
+    let key = idempotency_key.map(str::trim).filter(|k| !k.is_empty());
+    if key.is_some_and(|k| k.chars().count() > 200) {
+        return Err(DomainError::invalid(
+            "idempotencyKey",
+            UserErrorCode::Invalid,
+            "idempotency key is too long (at most 200 characters)",
+        ));
+    }
+    let clean = validate(&input).map_err(DomainError::Invalid)?;
+    let principal = principal(actor);
+    let result = capture_once(db, actor, &clean, &principal, key).await;
+    match (result, key) {
+        // Two retries raced; the other one won. Answer with its result.
+        (Err(DomainError::Db(e)), Some(key)) if is_unique_violation(&e) => {
+            replay(db, &principal, key).await?.ok_or(DomainError::Db(e))
+        }
+        (result, _) => result,
+    }
+}
+
+async fn replay(
+    db: &impl ConnectionTrait,
+    principal: &str,
+    key: &str,
+) -> DomainResult<Option<Captured>> {
+    let Some(seen) = capture_request::Entity::find_by_id((principal.to_string(), key.to_string()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lead = lead::Entity::find_by_id(seen.lead_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Internal(anyhow::anyhow!("capture request points at a missing lead"))
+        })?;
+    Ok(Some(Captured {
+        lead,
+        outcome: CaptureOutcome::parse(&seen.outcome),
+        matched_by: None,
+        replayed: true,
+    }))
+}
+
+async fn capture_once(
+    db: &DatabaseConnection,
+    actor: Actor,
+    clean: &Clean,
+    principal: &str,
+    key: Option<&str>,
+) -> DomainResult<Captured> {
+    let txn = super::begin_write(db).await?;
+    if let Some(key) = key {
+        if let Some(seen) = replay(&txn, principal, key).await? {
+            return Ok(seen);
+        }
+    }
+    check_campaign(&txn, clean.campaign_id).await?;
+    let now = Utc::now();
+    let submitted = serde_json::json!({
+        "source": clean.source.as_str(),
+        "campaignId": clean.campaign_id,
+        "personName": clean.person_name,
+        "company": clean.company,
+        "email": clean.email.as_ref().map(Email::as_str),
+        "phone": clean.phone.as_ref().map(|(raw, _)| raw),
+    });
+    let (lead, outcome, matched_by) = match find_duplicate(&txn, clean).await? {
+        Some((existing, matched_by)) => {
+            let merged = merge_into(&txn, existing, clean, now).await?;
+            let mut data = submitted.clone();
+            data["matchedBy"] = matched_by.as_str().into();
+            event(merged.id, "captured_again", actor, data, now)
+                .insert(&txn)
+                .await?;
+            announce(
+                "lead.merged_capture",
+                merged.id,
+                serde_json::json!({ "leadId": merged.id, "matchedBy": matched_by.as_str() }),
+                now,
+            )
+            .insert(&txn)
+            .await?;
+            (merged, CaptureOutcome::Merged, Some(matched_by))
+        }
+        None => {
+            let created = create(&txn, clean, now).await?;
+            event(created.id, "captured", actor, submitted, now)
+                .insert(&txn)
+                .await?;
+            announce(
+                "lead.captured",
+                created.id,
+                serde_json::json!({ "leadId": created.id, "source": clean.source.as_str() }),
+                now,
+            )
+            .insert(&txn)
+            .await?;
+            (created, CaptureOutcome::Created, None)
+        }
+    };
+    if let Some(key) = key {
+        capture_request::ActiveModel {
+            principal: Set(principal.to_string()),
+            idempotency_key: Set(key.to_string()),
+            lead_id: Set(lead.id),
+            outcome: Set(outcome.as_str().to_string()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(lead_id = %lead.id, outcome = outcome.as_str(), source = clean.source.as_str(), "lead captured");
+    Ok(Captured {
+        lead,
+        outcome,
+        matched_by,
+        replayed: false,
+    })
+}
+
+async fn create(
+    db: &impl ConnectionTrait,
+    clean: &Clean,
+    now: DateTime<Utc>,
+) -> DomainResult<lead::Model> {
+    Ok(lead::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_name: Set(clean.person_name.clone()),
+        title: Set(clean.title.clone()),
+        company: Set(clean.company.clone()),
+        company_key: Set(clean.company_key.clone()),
+        email: Set(clean.email.as_ref().map(|e| e.to_string())),
+        email_normalized: Set(clean.email.as_ref().map(|e| e.to_string())),
+        phone: Set(clean.phone.as_ref().map(|(raw, _)| raw.clone())),
+        phone_e164: Set(clean.phone.as_ref().map(|(_, p)| p.as_str().to_string())),
+        industry: Set(clean.industry.clone()),
+        province: Set(clean.province.clone()),
+        city: Set(clean.city.clone()),
+        company_size: Set(clean.company_size),
+        source: Set(clean.source.as_str().to_string()),
+        campaign_id: Set(clean.campaign_id),
+        tags: Set(StringList(clean.tags.clone())),
+        custom_fields: Set(serde_json::Value::Object(clean.custom_fields.clone())),
+        stage: Set(LeadStage::Lead.as_str().to_string()),
+        owner_id: Set(None),
+        fit_score: Set(0),
+        engagement_score: Set(0),
+        total_score: Set(0),
+        bant: Set(None),
+        lost_reason: Set(None),
+        first_assigned_at: Set(None),
+        first_contacted_at: Set(None),
+        merged_into: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Fills the existing lead's empty fields from the capture; never overwrites what a rep
+/// already knows. Tags are united; custom fields keep existing values.
+async fn merge_into(
+    db: &impl ConnectionTrait,
+    existing: lead::Model,
+    clean: &Clean,
+    now: DateTime<Utc>,
+) -> DomainResult<lead::Model> {
+    fn fill<T: Clone>(current: &Option<T>, incoming: &Option<T>) -> Option<T> {
+        current.clone().or_else(|| incoming.clone())
+    }
+    let mut tags = existing.tags.0.clone();
+    for t in &clean.tags {
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+    let mut custom = existing
+        .custom_fields
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in &clean.custom_fields {
+        custom.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let (email, phone, phone_e164) = (
+        fill(
+            &existing.email,
+            &clean.email.as_ref().map(|e| e.to_string()),
+        ),
+        fill(
+            &existing.phone,
+            &clean.phone.as_ref().map(|(raw, _)| raw.clone()),
+        ),
+        fill(
+            &existing.phone_e164,
+            &clean.phone.as_ref().map(|(_, p)| p.as_str().to_string()),
+        ),
+    );
+    let email_normalized = fill(
+        &existing.email_normalized,
+        &clean.email.as_ref().map(|e| e.to_string()),
+    );
+    let version = existing.version;
+    let mut model = existing.clone().into_active_model();
+    model.title = Set(fill(&existing.title, &clean.title));
+    model.company_key = Set(fill(&existing.company_key, &clean.company_key));
+    model.company = Set(fill(&existing.company, &clean.company));
+    model.email = Set(email);
+    model.email_normalized = Set(email_normalized);
+    model.phone = Set(phone);
+    model.phone_e164 = Set(phone_e164);
+    model.industry = Set(fill(&existing.industry, &clean.industry));
+    model.province = Set(fill(&existing.province, &clean.province));
+    model.city = Set(fill(&existing.city, &clean.city));
+    model.company_size = Set(existing.company_size.or(clean.company_size));
+    model.campaign_id = Set(existing.campaign_id.or(clean.campaign_id));
+    model.tags = Set(StringList(tags));
+    model.custom_fields = Set(serde_json::Value::Object(custom));
+    model.version = Set(version + 1);
+    model.updated_at = Set(now);
+    Ok(model.update(db).await?)
+}

@@ -1,0 +1,218 @@
+//! Reading leads: who may see which, and the filtered, sorted, paged list.
+//!
+//! Visibility is decided here once, so the list, the detail, exports and subscriptions
+//! agree: a rep sees their own leads and the pool; a manager sees their teams' leads
+//! and the pool; admins, marketers and integrations with `leads:read` see all. A lead
+//! someone may not see is reported as not found, never as forbidden.
+
+use chrono::{DateTime, Utc};
+use leadflow_shared::{Channel, LeadStage, Role};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::entity::{lead, team, user};
+use crate::error::DomainResult;
+
+/// Whose leads a caller may see.
+#[derive(Debug, Clone)]
+pub enum Visibility {
+    All,
+    /// These owners' leads, plus unowned (pool) leads.
+    OwnersAndPool(Vec<Uuid>),
+}
+
+impl Visibility {
+    /// Works out the owners a signed-in user may see.
+    pub async fn for_user(
+        db: &impl ConnectionTrait,
+        user_id: Uuid,
+        role: Role,
+    ) -> DomainResult<Visibility> {
+        Ok(match role {
+            Role::Admin | Role::Marketer => Visibility::All,
+            Role::Rep => Visibility::OwnersAndPool(vec![user_id]),
+            Role::Manager => {
+                let managed: Vec<Uuid> = team::Entity::find()
+                    .filter(team::Column::ManagerId.eq(user_id))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|t| t.id)
+                    .collect();
+                let mut owners: Vec<Uuid> = user::Entity::find()
+                    .filter(user::Column::TeamId.is_in(managed))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
+                owners.push(user_id);
+                Visibility::OwnersAndPool(owners)
+            }
+        })
+    }
+
+    fn condition(&self) -> Condition {
+        match self {
+            Visibility::All => Condition::all(),
+            Visibility::OwnersAndPool(owners) => Condition::any()
+                .add(lead::Column::OwnerId.is_null())
+                .add(lead::Column::OwnerId.is_in(owners.iter().copied())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    pub stages: Vec<LeadStage>,
+    pub owner_id: Option<Uuid>,
+    /// Only leads in the claim pool.
+    pub pool: bool,
+    pub sources: Vec<Channel>,
+    pub campaign_id: Option<Uuid>,
+    pub tag: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub industry: Option<String>,
+    pub score_min: Option<i32>,
+    pub score_max: Option<i32>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    /// Free text over name, company, email and phone.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeadSort {
+    #[default]
+    ScoreDesc,
+    CreatedDesc,
+    CreatedAsc,
+    UpdatedDesc,
+}
+
+fn like_pattern(term: &str) -> String {
+    format!(
+        "%{}%",
+        term.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+fn filtered(visibility: &Visibility, filter: &LeadFilter) -> Select<lead::Entity> {
+    let mut q = lead::Entity::find()
+        .filter(lead::Column::MergedInto.is_null())
+        .filter(visibility.condition());
+    if !filter.stages.is_empty() {
+        q = q.filter(lead::Column::Stage.is_in(filter.stages.iter().map(|s| s.as_str())));
+    }
+    if filter.pool {
+        q = q.filter(lead::Column::OwnerId.is_null());
+    } else if let Some(owner) = filter.owner_id {
+        q = q.filter(lead::Column::OwnerId.eq(owner));
+    }
+    if !filter.sources.is_empty() {
+        q = q.filter(lead::Column::Source.is_in(filter.sources.iter().map(|s| s.as_str())));
+    }
+    if let Some(c) = filter.campaign_id {
+        q = q.filter(lead::Column::CampaignId.eq(c));
+    }
+    if let Some(tag) = filter
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        // Tags are a JSON array of strings; match the quoted element.
+        q = q.filter(
+            Expr::col(lead::Column::Tags)
+                .cast_as("text")
+                .like(format!("%\"{}\"%", tag.replace('"', ""))),
+        );
+    }
+    for (col, value) in [
+        (lead::Column::Province, &filter.province),
+        (lead::Column::City, &filter.city),
+        (lead::Column::Industry, &filter.industry),
+    ] {
+        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            q = q.filter(col.eq(v));
+        }
+    }
+    if let Some(min) = filter.score_min {
+        q = q.filter(lead::Column::TotalScore.gte(min));
+    }
+    if let Some(max) = filter.score_max {
+        q = q.filter(lead::Column::TotalScore.lte(max));
+    }
+    if let Some(from) = filter.created_from {
+        q = q.filter(lead::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = filter.created_to {
+        q = q.filter(lead::Column::CreatedAt.lt(to));
+    }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = like_pattern(term);
+        let digits: String = term.chars().filter(char::is_ascii_digit).collect();
+        let mut any = Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col(lead::Column::PersonName))).like(pattern.clone()))
+            .add(Expr::expr(Func::lower(Expr::col(lead::Column::Company))).like(pattern.clone()))
+            .add(lead::Column::EmailNormalized.like(pattern));
+        if digits.len() >= 4 {
+            any = any.add(lead::Column::PhoneE164.like(format!("%{digits}%")));
+        }
+        q = q.filter(any);
+    }
+    q
+}
+
+/// One page of leads the caller may see, and the total matching.
+pub async fn list(
+    db: &DatabaseConnection,
+    visibility: &Visibility,
+    filter: &LeadFilter,
+    sort: LeadSort,
+    offset: u64,
+    limit: u64,
+) -> DomainResult<(Vec<lead::Model>, u64)> {
+    let query = filtered(visibility, filter);
+    let total = query.clone().count(db).await?;
+    let query = match sort {
+        LeadSort::ScoreDesc => query
+            .order_by_desc(lead::Column::TotalScore)
+            .order_by_desc(lead::Column::CreatedAt),
+        LeadSort::CreatedDesc => query.order_by_desc(lead::Column::CreatedAt),
+        LeadSort::CreatedAsc => query.order_by_asc(lead::Column::CreatedAt),
+        LeadSort::UpdatedDesc => query.order_by_desc(lead::Column::UpdatedAt),
+    };
+    let rows = query
+        .order_by_asc(lead::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One lead, if the caller may see it.
+pub async fn find_visible(
+    db: &DatabaseConnection,
+    visibility: &Visibility,
+    id: Uuid,
+) -> DomainResult<Option<lead::Model>> {
+    Ok(lead::Entity::find_by_id(id)
+        .filter(visibility.condition())
+        .one(db)
+        .await?)
+}

@@ -1,0 +1,458 @@
+//! Leads over GraphQL: capture, the list, one lead with its timeline.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use leadflow_shared::{ApiScope, Channel, LeadStage};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::errors::{internal, payload, UserError};
+use super::guards::{principal, AccessGuard};
+use super::loaders::UserLoader;
+use super::types::{cursor, page_window, PageInfo, User};
+use super::users::parse_id;
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::domain::capture::{self, CaptureOutcome as DomainOutcome, MatchedBy};
+use crate::domain::leads::{self, LeadFilter as DomainFilter, LeadSort as DomainSort, Visibility};
+use crate::domain::Actor;
+use crate::entity::{lead, lead_event};
+
+/// What the caller may see, or `None` for an API key without `leads:read`.
+async fn visibility(ctx: &Context<'_>) -> async_graphql::Result<Option<Visibility>> {
+    let state = ctx.data_unchecked::<AppState>();
+    Ok(match principal(ctx)? {
+        Principal::User(u) => Some(
+            Visibility::for_user(&state.db, u.id, u.role)
+                .await
+                .map_err(internal)?,
+        ),
+        Principal::ApiKey(k) if k.scopes.contains(&ApiScope::LeadsRead) => Some(Visibility::All),
+        Principal::ApiKey(_) => None,
+    })
+}
+
+fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+    Ok(match principal(ctx)? {
+        Principal::User(u) => Actor::user(u.id),
+        Principal::ApiKey(k) => Actor {
+            user_id: None,
+            api_key_id: Some(k.id),
+        },
+    })
+}
+
+pub struct Lead(pub lead::Model);
+
+#[Object]
+impl Lead {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn person_name(&self) -> &str {
+        &self.0.person_name
+    }
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    async fn company(&self) -> Option<&str> {
+        self.0.company.as_deref()
+    }
+    /// As typed at capture.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// As typed at capture.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// The phone in E.164 (`+8613800138000`).
+    async fn phone_e164(&self) -> Option<&str> {
+        self.0.phone_e164.as_deref()
+    }
+    async fn industry(&self) -> Option<&str> {
+        self.0.industry.as_deref()
+    }
+    async fn province(&self) -> Option<&str> {
+        self.0.province.as_deref()
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// Employees.
+    async fn company_size(&self) -> Option<i32> {
+        self.0.company_size
+    }
+    async fn source(&self) -> Channel {
+        Channel::parse(&self.0.source).unwrap_or(Channel::Other)
+    }
+    async fn campaign_id(&self) -> Option<ID> {
+        self.0.campaign_id.map(|id| ID(id.to_string()))
+    }
+    async fn tags(&self) -> &[String] {
+        &self.0.tags.0
+    }
+    async fn custom_fields(&self) -> Json<serde_json::Value> {
+        Json(self.0.custom_fields.clone())
+    }
+    async fn stage(&self) -> LeadStage {
+        LeadStage::parse(&self.0.stage).unwrap_or(LeadStage::Lead)
+    }
+    /// `null`: the lead waits in the claim pool.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.owner_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        Ok(loader.load_one(id).await.map_err(internal)?.map(User))
+    }
+    async fn fit_score(&self) -> i32 {
+        self.0.fit_score
+    }
+    async fn engagement_score(&self) -> i32 {
+        self.0.engagement_score
+    }
+    async fn total_score(&self) -> i32 {
+        self.0.total_score
+    }
+    async fn lost_reason(&self) -> Option<&str> {
+        self.0.lost_reason.as_deref()
+    }
+    async fn first_assigned_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_assigned_at
+    }
+    async fn first_contacted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_contacted_at
+    }
+    /// Set when this lead was merged into another; that one lives on.
+    async fn merged_into(&self) -> Option<ID> {
+        self.0.merged_into.map(|id| ID(id.to_string()))
+    }
+    /// Bumped on every change; send it back with edits to avoid overwriting others' work.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Everything that happened to the lead, newest first.
+    #[graphql(complexity = "first.unwrap_or(50).max(0) as usize * child_complexity")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<LeadEvent>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let (_, limit) = page_window(first, None, 500)?;
+        let rows = lead_event::Entity::find()
+            .filter(lead_event::Column::LeadId.eq(self.0.id))
+            .order_by_desc(lead_event::Column::OccurredAt)
+            .order_by_desc(lead_event::Column::Id)
+            .limit(limit)
+            .all(&state.db)
+            .await
+            .map_err(internal)?;
+        Ok(rows.into_iter().map(LeadEvent).collect())
+    }
+}
+
+pub struct LeadEvent(lead_event::Model);
+
+#[Object]
+impl LeadEvent {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// `captured`, `captured_again`, and the behaviour and activity kinds later added.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.actor_user_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        Ok(loader.load_one(id).await.map_err(internal)?.map(User))
+    }
+    async fn data(&self) -> Json<serde_json::Value> {
+        Json(self.0.data.clone())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct LeadEdge {
+    pub node: Lead,
+    pub cursor: String,
+}
+
+#[derive(SimpleObject)]
+pub struct LeadConnection {
+    pub edges: Vec<LeadEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i64,
+}
+
+#[derive(InputObject, Default)]
+pub struct LeadFilter {
+    pub stages: Option<Vec<LeadStage>>,
+    pub owner_id: Option<ID>,
+    /// Only leads waiting in the claim pool.
+    pub pool: Option<bool>,
+    pub sources: Option<Vec<Channel>>,
+    pub campaign_id: Option<ID>,
+    pub tag: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub industry: Option<String>,
+    pub score_min: Option<i32>,
+    pub score_max: Option<i32>,
+    pub created_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Matches name, company, email or phone.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum LeadSort {
+    #[default]
+    ScoreDesc,
+    CreatedDesc,
+    CreatedAsc,
+    UpdatedDesc,
+}
+
+#[derive(Default)]
+pub struct LeadsQuery;
+
+#[Object]
+impl LeadsQuery {
+    /// Leads the caller may see, filtered and sorted.
+    #[graphql(
+        guard = "AccessGuard::users_or_key(ApiScope::LeadsRead)",
+        complexity = "first.unwrap_or(50).max(0) as usize * child_complexity"
+    )]
+    async fn leads(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<LeadFilter>,
+        sort: Option<LeadSort>,
+    ) -> async_graphql::Result<LeadConnection> {
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(visibility) = visibility(ctx).await? else {
+            return Err(
+                super::ErrorCode::Forbidden.error("this API key lacks the leads:read scope")
+            );
+        };
+        let (offset, limit) = page_window(first, after.as_deref(), 200)?;
+        let f = filter.unwrap_or_default();
+        let domain_filter = DomainFilter {
+            stages: f.stages.unwrap_or_default(),
+            owner_id: f
+                .owner_id
+                .as_ref()
+                .map(|id| parse_id("ownerId", id))
+                .transpose()?,
+            pool: f.pool.unwrap_or(false),
+            sources: f.sources.unwrap_or_default(),
+            campaign_id: f
+                .campaign_id
+                .as_ref()
+                .map(|id| parse_id("campaignId", id))
+                .transpose()?,
+            tag: f.tag,
+            province: f.province,
+            city: f.city,
+            industry: f.industry,
+            score_min: f.score_min,
+            score_max: f.score_max,
+            created_from: f.created_from,
+            created_to: f.created_to,
+            search: f.search,
+        };
+        let sort = match sort.unwrap_or_default() {
+            LeadSort::ScoreDesc => DomainSort::ScoreDesc,
+            LeadSort::CreatedDesc => DomainSort::CreatedDesc,
+            LeadSort::CreatedAsc => DomainSort::CreatedAsc,
+            LeadSort::UpdatedDesc => DomainSort::UpdatedDesc,
+        };
+        let (rows, total) =
+            leads::list(&state.db, &visibility, &domain_filter, sort, offset, limit)
+                .await
+                .map_err(internal)?;
+        let count = rows.len() as u64;
+        let edges: Vec<LeadEdge> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| LeadEdge {
+                node: Lead(l),
+                cursor: cursor::encode(offset + i as u64),
+            })
+            .collect();
+        Ok(LeadConnection {
+            page_info: PageInfo {
+                has_next_page: offset + count < total,
+                has_previous_page: offset > 0,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: total as i64,
+        })
+    }
+
+    /// One lead; `null` when it does not exist or the caller may not see it.
+    #[graphql(guard = "AccessGuard::users_or_key(ApiScope::LeadsRead)")]
+    async fn lead(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Lead>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let id = parse_id("id", &id)?;
+        let Some(visibility) = visibility(ctx).await? else {
+            return Err(
+                super::ErrorCode::Forbidden.error("this API key lacks the leads:read scope")
+            );
+        };
+        Ok(leads::find_visible(&state.db, &visibility, id)
+            .await
+            .map_err(internal)?
+            .map(Lead))
+    }
+}
+
+#[derive(InputObject)]
+pub struct LeadCaptureInput {
+    pub person_name: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    /// Email or phone is required.
+    pub email: Option<String>,
+    /// Any common format; numbers without a country code are read as Chinese.
+    pub phone: Option<String>,
+    pub industry: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    /// Employees.
+    pub company_size: Option<i32>,
+    /// `API` when omitted.
+    pub source: Option<Channel>,
+    pub campaign_id: Option<ID>,
+    pub tags: Option<Vec<String>>,
+    /// An object of extra fields.
+    pub custom_fields: Option<Json<serde_json::Value>>,
+    /// Send the same key when retrying: the retry returns the first result and never
+    /// creates a second lead. Scoped to the caller.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CaptureOutcome {
+    /// A new lead was created.
+    Created,
+    /// The capture matched an existing lead and was merged into it.
+    Merged,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum DuplicateMatch {
+    Email,
+    Phone,
+    CompanyAndName,
+}
+
+#[derive(SimpleObject)]
+pub struct LeadCapturePayload {
+    pub lead_id: Option<ID>,
+    /// The lead, when the caller may read it (API keys need `leads:read`).
+    pub lead: Option<Lead>,
+    pub outcome: Option<CaptureOutcome>,
+    /// How the existing lead was recognised, when merged.
+    pub matched_by: Option<DuplicateMatch>,
+    /// True when this answers a retry with a known idempotency key.
+    pub replayed: bool,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct LeadsMutation;
+
+#[Object]
+impl LeadsMutation {
+    /// Captures a lead: normalises it, merges it into a duplicate or creates it.
+    #[graphql(guard = "AccessGuard::users_or_key(ApiScope::Capture)")]
+    async fn lead_capture(
+        &self,
+        ctx: &Context<'_>,
+        input: LeadCaptureInput,
+    ) -> async_graphql::Result<LeadCapturePayload> {
+        let state = ctx.data_unchecked::<AppState>();
+        let actor = actor(ctx)?;
+        let campaign_id = input
+            .campaign_id
+            .as_ref()
+            .map(|id| parse_id("campaignId", id))
+            .transpose()?;
+        let domain_input = capture::CaptureInput {
+            person_name: input.person_name,
+            title: input.title,
+            company: input.company,
+            email: input.email,
+            phone: input.phone,
+            industry: input.industry,
+            province: input.province,
+            city: input.city,
+            company_size: input.company_size,
+            source: input.source,
+            campaign_id,
+            tags: input.tags.unwrap_or_default(),
+            custom_fields: input.custom_fields.map(|j| j.0),
+        };
+        let result = capture::capture(
+            &state.db,
+            actor,
+            domain_input,
+            input.idempotency_key.as_deref(),
+        )
+        .await;
+        Ok(match payload(result)? {
+            Ok(captured) => {
+                let readable = match visibility(ctx).await? {
+                    Some(v) => leads::find_visible(&state.db, &v, captured.lead.id)
+                        .await
+                        .map_err(internal)?
+                        .is_some(),
+                    None => false,
+                };
+                LeadCapturePayload {
+                    lead_id: Some(ID(captured.lead.id.to_string())),
+                    lead: readable.then_some(Lead(captured.lead)),
+                    outcome: Some(match captured.outcome {
+                        DomainOutcome::Created => CaptureOutcome::Created,
+                        DomainOutcome::Merged => CaptureOutcome::Merged,
+                    }),
+                    matched_by: captured.matched_by.map(|m| match m {
+                        MatchedBy::Email => DuplicateMatch::Email,
+                        MatchedBy::Phone => DuplicateMatch::Phone,
+                        MatchedBy::CompanyAndName => DuplicateMatch::CompanyAndName,
+                    }),
+                    replayed: captured.replayed,
+                    user_errors: vec![],
+                }
+            }
+            Err(user_errors) => LeadCapturePayload {
+                lead_id: None,
+                lead: None,
+                outcome: None,
+                matched_by: None,
+                replayed: false,
+                user_errors,
+            },
+        })
+    }
+}

@@ -1,0 +1,23 @@
+//! The one way the SPA talks to the server.
+//!
+//! - [`client`]: queries and mutations over HTTP (`POST /graphql`), with the access token
+//!   attached and a single transparent `refreshSession` when the server says the token
+//!   expired.
+//! - [`subscription`]: live updates over WebSocket (`/graphql/ws`, graphql-transport-ws).
+//! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`]: the
+//!   documents and typed calls, one module per area of the schema.
+//!
+//! Every failure becomes an [`ApiError`], which pages render with
+//! [`crate::components::error_notice::ErrorNotice`] — a title and what to do next.
+
+pub mod api_keys;
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod subscription;
+pub mod teams;
+pub mod types;
+pub mod users;
+
+pub use client::{use_client, Client};
+pub use error::ApiError;

@@ -1,0 +1,452 @@
+//! Every word the SPA shows, in English and Simplified Chinese.
+//!
+//! Pages never hold literal text: they ask for a [`Key`] through [`use_i18n`] (or the
+//! plain function [`t`]). The table below is the only place a translation lives, so a
+//! missing language is caught by the unit test at the bottom, not by a user.
+//!
+//! The language starts from what the user chose before (localStorage), else from the
+//! browser (`navigator.language` starting with `zh` gives zh-CN), else English.
+
+use gloo::storage::{LocalStorage, Storage};
+use leadflow_shared::{ApiScope, Role, UserErrorCode};
+use yew::prelude::*;
+
+/// Where the chosen language is remembered between visits.
+const STORAGE_KEY: &str = "leadflow.lang";
+
+/// A language the UI speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::En];
+
+    /// The BCP 47 tag, used for `<html lang>` and date formatting.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language's own name, shown on the switch whatever the current language is.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "EN",
+            Lang::ZhCn => "中文",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "en" => Some(Lang::En),
+            "zh-CN" => Some(Lang::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// The language for a browser-reported tag such as `zh-TW` or `en-US`.
+    pub fn for_browser_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The saved choice, else the browser's language.
+    pub fn detect() -> Lang {
+        if let Ok(saved) = LocalStorage::get::<String>(STORAGE_KEY) {
+            if let Some(lang) = Lang::from_tag(&saved) {
+                return lang;
+            }
+        }
+        let browser = gloo::utils::window().navigator().language();
+        Lang::for_browser_tag(browser.as_deref().unwrap_or("en"))
+    }
+
+    fn persist(self) {
+        // Losing the preference (private mode, full storage) only costs a re-pick.
+        let _ = LocalStorage::set(STORAGE_KEY, self.tag());
+    }
+}
+
+macro_rules! translations {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        /// One piece of UI text. Add a variant here with both languages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            /// Every key, for the completeness test.
+            #[cfg_attr(not(test), allow(dead_code))]
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            fn texts(self) -> (&'static str, &'static str) {
+                match self { $(Key::$key => ($en, $zh)),* }
+            }
+        }
+    };
+}
+
+translations! {
+    AppName => "Leadflow", "Leadflow";
+    AppTagline => "Lead management for sales teams", "面向销售团队的线索管理";
+    SkipToContent => "Skip to content", "跳到主要内容";
+    MainNavigation => "Main navigation", "主导航";
+    Language => "Language", "语言";
+    Loading => "Loading…", "加载中…";
+    SignOut => "Sign out", "退出登录";
+
+    NavLeads => "Leads", "线索";
+    NavPool => "Pool", "公海";
+    NavPipeline => "Pipeline", "销售管道";
+    NavJourneys => "Journeys", "培育旅程";
+    NavDashboards => "Dashboards", "仪表盘";
+    NavSettings => "Settings", "设置";
+
+    ComingSoon => "Coming soon", "即将推出";
+    LeadsEmptyTitle => "Lead list arrives with lead capture", "线索列表将随线索采集上线";
+    LeadsEmptyHint => "Once web forms, the API and CSV import bring leads in, you will list, filter and work them here.", "表单、API 和 CSV 导入接入线索后，可在这里查看、筛选和跟进线索。";
+    PoolEmptyTitle => "The claim pool arrives with lead routing", "公海池将随线索分配上线";
+    PoolEmptyHint => "Leads that no routing rule assigns, or that miss their SLA, will wait here for reps to claim.", "未被分配规则命中或超时未跟进的线索，将在这里等待销售认领。";
+    PipelineEmptyTitle => "The pipeline board arrives with opportunities", "销售管道看板将随商机功能上线";
+    PipelineEmptyHint => "Qualified leads become opportunities and move across stages on this board.", "合格线索转为商机后，将在这块看板上按阶段推进。";
+    JourneysEmptyTitle => "Nurture journeys arrive with the journey designer", "培育旅程将随旅程设计器上线";
+    JourneysEmptyHint => "Leads that are not ready yet will be nurtured by the email journeys you design here.", "尚未准备购买的线索，将由你在这里设计的邮件旅程持续培育。";
+    DashboardsEmptyTitle => "Dashboards arrive with analytics", "仪表盘将随数据分析上线";
+    DashboardsEmptyHint => "Source ROI, funnel conversion and speed-to-lead will be charted here.", "来源 ROI、漏斗转化率和首次响应速度将在这里呈现。";
+
+    NotFoundTitle => "Page not found", "页面不存在";
+    NotFoundHint => "The address may be mistyped, or the page has moved.", "地址可能有误，或页面已被移动。";
+    GoToLeads => "Go to leads", "前往线索";
+
+    LoginTitle => "Sign in to Leadflow", "登录 Leadflow";
+    Email => "Email", "邮箱";
+    Password => "Password", "密码";
+    SignIn => "Sign in", "登录";
+    SigningIn => "Signing in…", "正在登录…";
+    LoginHelp => "No account yet? Ask your administrator to create one.", "还没有账号？请联系管理员为你创建。";
+    EmailPlaceholder => "name@company.com", "name@company.com";
+
+    ErrInvalid => "This value isn't valid.", "该值无效。";
+    ErrRequired => "This is required.", "此项为必填。";
+    ErrTaken => "This is already in use.", "该值已被使用。";
+    ErrNotFound => "This record no longer exists. Reload and try again.", "该记录已不存在，请刷新后重试。";
+    ErrInvalidCredentials => "Email or password is incorrect.", "邮箱或密码不正确。";
+    ErrRateLimited => "Too many attempts. Wait a few minutes, then try again.", "尝试次数过多，请等几分钟后再试。";
+    ErrTokenInvalid => "Your session has expired. Sign in again.", "会话已过期，请重新登录。";
+    ErrConflict => "This conflicts with a recent change. Reload and try again.", "与最近的修改冲突，请刷新后重试。";
+
+    ApiNetworkTitle => "Can't reach the server", "无法连接服务器";
+    ApiNetworkHint => "Check your network connection, then try again.", "请检查网络连接，然后重试。";
+    ApiUnauthenticatedTitle => "Your session has ended", "登录已失效";
+    ApiUnauthenticatedHint => "Sign in again to continue.", "请重新登录后继续。";
+    ApiForbiddenTitle => "You don't have access to this", "你没有权限访问此内容";
+    ApiForbiddenHint => "If you need it, ask an administrator to change your role.", "如需使用，请联系管理员调整你的角色。";
+    ApiBadRequestTitle => "The server rejected the request", "服务器拒绝了该请求";
+    ApiBadRequestHint => "Reload the page. If it happens again, tell your administrator.", "请刷新页面；如果仍然出现，请告知管理员。";
+    ApiServerTitle => "Something went wrong on the server", "服务器出错了";
+    ApiServerHint => "Wait a moment, then try again.", "请稍候再试。";
+    ApiDecodeTitle => "The server's answer was not understood", "无法识别服务器的响应";
+    ApiDecodeHint => "Reload the page to get the latest version of the app.", "请刷新页面以加载最新版本。";
+    Retry => "Try again", "重试";
+
+    SettingsSubtitle => "People, teams and integrations of this workspace", "本工作区的成员、团队与集成";
+    TabUsers => "Users", "用户";
+    TabTeams => "Teams", "团队";
+    TabApiKeys => "API keys", "API 密钥";
+    SettingsAdminOnlyTitle => "Only administrators can change settings", "只有管理员可以修改设置";
+    SettingsAdminOnlyHint => "Ask an administrator if a user, team or API key needs to change.", "如需调整用户、团队或 API 密钥，请联系管理员。";
+
+    Name => "Name", "姓名";
+    Role => "Role", "角色";
+    Team => "Team", "团队";
+    Capacity => "Capacity", "容量";
+    Status => "Status", "状态";
+    Actions => "Actions", "操作";
+    Created => "Created", "创建时间";
+    Regions => "Regions", "负责区域";
+    Industries => "Industries", "负责行业";
+    CommaSeparated => "Separate several with commas", "多个请用逗号分隔";
+    CapacityHint => "Most open leads this person should own at once", "此人同时跟进的线索上限";
+    NoTeam => "No team", "无团队";
+    StatusActive => "Active", "在职";
+    StatusDeactivated => "Deactivated", "已停用";
+    RoleAdmin => "Admin", "管理员";
+    RoleManager => "Manager", "经理";
+    RoleRep => "Sales rep", "销售";
+    RoleMarketer => "Marketer", "市场";
+
+    NewUser => "New user", "新建用户";
+    EditUser => "Edit user", "编辑用户";
+    Create => "Create", "创建";
+    Save => "Save", "保存";
+    Saving => "Saving…", "保存中…";
+    Cancel => "Cancel", "取消";
+    Close => "Close", "关闭";
+    Edit => "Edit", "编辑";
+    Deactivate => "Deactivate", "停用";
+    Reactivate => "Reactivate", "启用";
+    DeactivateConfirm => "Deactivate {name}? They will no longer be able to sign in.", "确定停用 {name}？停用后将无法登录。";
+    UsersEmptyTitle => "No users yet", "还没有用户";
+    UsersEmptyHint => "Create the first sales rep so new leads have someone to go to.", "先创建一位销售，新线索才有人接手。";
+    UsersCount => "{n} users", "共 {n} 位用户";
+    LoadMore => "Load more", "加载更多";
+    Live => "Live", "实时";
+    LiveHint => "Changes by other administrators appear here as they happen", "其他管理员的修改会实时显示在这里";
+    Offline => "Reconnecting…", "正在重连…";
+    UserCreated => "{name} can now sign in.", "{name} 现在可以登录了。";
+    ChangesSaved => "Changes saved.", "修改已保存。";
+
+    NewTeam => "New team", "新建团队";
+    TeamName => "Team name", "团队名称";
+    Manager => "Manager", "经理";
+    NoManager => "No manager", "未指定经理";
+    Members => "Members", "成员";
+    TeamsEmptyTitle => "No teams yet", "还没有团队";
+    TeamsEmptyHint => "Teams group reps for round-robin routing and decide what each manager sees.", "团队用于轮流分配线索，也决定了每位经理能看到的范围。";
+    TeamCreated => "Team {name} created.", "团队 {name} 已创建。";
+
+    ApiKeyNew => "New API key", "新建 API 密钥";
+    ApiKeyName => "Key name", "密钥名称";
+    ApiKeyNamePlaceholder => "e.g. Website forms", "例如：官网表单";
+    Scopes => "Scopes", "权限范围";
+    ScopeLeadsRead => "Read leads", "读取线索";
+    ScopeLeadsWrite => "Change leads", "修改线索";
+    ScopeCapture => "Capture leads and events", "采集线索与行为事件";
+    ScopeAssignmentsSubscribe => "Subscribe to assignments", "订阅线索分配";
+    ScopesRequired => "Pick at least one scope.", "请至少选择一个权限范围。";
+    Prefix => "Prefix", "前缀";
+    LastUsed => "Last used", "最近使用";
+    Never => "Never", "从未";
+    Revoked => "Revoked", "已吊销";
+    Revoke => "Revoke", "吊销";
+    RevokeConfirm => "Revoke {name}? Integrations using it stop working at once.", "确定吊销 {name}？使用该密钥的集成将立即失效。";
+    SecretTitle => "Copy your new key now", "请立即复制新密钥";
+    SecretWarning => "This is the only time the secret is shown. Store it in your integration's secret store; if it is lost, revoke it and create a new one.", "密钥只显示这一次。请将其保存到集成的密钥管理中；如果丢失，请吊销并重新创建。";
+    Copy => "Copy", "复制";
+    Copied => "Copied", "已复制";
+    Done => "Done", "完成";
+    ApiKeysEmptyTitle => "No API keys yet", "还没有 API 密钥";
+    ApiKeysEmptyHint => "Create a key so your website, ad platforms or data warehouse can push and read leads.", "创建密钥后，官网、广告平台或数据仓库即可推送和读取线索。";
+}
+
+/// The text for `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let (en, zh) = key.texts();
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => zh,
+    }
+}
+
+/// The text for `key` with `{name}` placeholders filled from `args`.
+pub fn tf(lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
+    let mut text = t(lang, key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// The translated explanation for a mutation's `userErrors` code.
+pub fn user_error_key(code: UserErrorCode) -> Key {
+    match code {
+        UserErrorCode::Invalid => Key::ErrInvalid,
+        UserErrorCode::Required => Key::ErrRequired,
+        UserErrorCode::Taken => Key::ErrTaken,
+        UserErrorCode::NotFound => Key::ErrNotFound,
+        UserErrorCode::InvalidCredentials => Key::ErrInvalidCredentials,
+        UserErrorCode::RateLimited => Key::ErrRateLimited,
+        UserErrorCode::TokenInvalid => Key::ErrTokenInvalid,
+        UserErrorCode::Conflict => Key::ErrConflict,
+    }
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Admin => Key::RoleAdmin,
+        Role::Manager => Key::RoleManager,
+        Role::Rep => Key::RoleRep,
+        Role::Marketer => Key::RoleMarketer,
+    }
+}
+
+pub fn scope_key(scope: ApiScope) -> Key {
+    match scope {
+        ApiScope::LeadsRead => Key::ScopeLeadsRead,
+        ApiScope::LeadsWrite => Key::ScopeLeadsWrite,
+        ApiScope::Capture => Key::ScopeCapture,
+        ApiScope::AssignmentsSubscribe => Key::ScopeAssignmentsSubscribe,
+    }
+}
+
+/// The current language plus a way to change it; what components get from [`use_i18n`].
+#[derive(Clone, PartialEq)]
+pub struct I18n {
+    pub lang: Lang,
+    set: Callback<Lang>,
+}
+
+impl I18n {
+    pub fn t(&self, key: Key) -> &'static str {
+        t(self.lang, key)
+    }
+
+    pub fn tf(&self, key: Key, args: &[(&str, &str)]) -> String {
+        tf(self.lang, key, args)
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.set.emit(lang);
+    }
+
+    /// An RFC 3339 timestamp as a short date and time in the user's own time zone.
+    pub fn datetime(&self, rfc3339: &str) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_owned();
+        }
+        let options = js_sys::Object::new();
+        for (k, v) in [
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        }
+        date.to_locale_string(self.lang.tag(), &options).into()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LangProviderProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Holds the UI language for everything below it and mirrors it into `<html lang>`,
+/// which also makes the browser pick Chinese glyph shapes for CJK text.
+#[component]
+pub fn LangProvider(props: &LangProviderProps) -> Html {
+    let lang = use_state(Lang::detect);
+    {
+        let lang = *lang;
+        use_effect_with(lang, move |lang| {
+            lang.persist();
+            if let Some(root) = gloo::utils::document().document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        });
+    }
+    let set = {
+        let lang = lang.clone();
+        Callback::from(move |next: Lang| lang.set(next))
+    };
+    let i18n = I18n { lang: *lang, set };
+    html! {
+        <ContextProvider<I18n> context={i18n}>
+            { props.children.clone() }
+        </ContextProvider<I18n>>
+    }
+}
+
+/// The language context; components call `i18n.t(Key::...)` for every visible string.
+#[hook]
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or(I18n {
+        lang: Lang::En,
+        set: Callback::noop(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in Key::ALL {
+            for lang in Lang::ALL {
+                assert!(
+                    !t(lang, *key).trim().is_empty(),
+                    "{key:?} has no {} text",
+                    lang.tag()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_across_languages() {
+        for key in Key::ALL {
+            assert_eq!(
+                placeholders(t(Lang::En, *key)),
+                placeholders(t(Lang::ZhCn, *key)),
+                "{key:?} placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_is_actually_chinese_for_words() {
+        // Catch copy-paste of the English text into the Chinese column.
+        let same: Vec<_> = Key::ALL
+            .iter()
+            .filter(|k| t(Lang::En, **k) == t(Lang::ZhCn, **k))
+            .collect();
+        assert_eq!(same, vec![&Key::AppName, &Key::EmailPlaceholder]);
+    }
+
+    #[test]
+    fn browser_language_picks_chinese_for_any_zh_tag() {
+        assert_eq!(Lang::for_browser_tag("zh-CN"), Lang::ZhCn);
+        assert_eq!(Lang::for_browser_tag("zh-TW"), Lang::ZhCn);
+        assert_eq!(Lang::for_browser_tag("ZH"), Lang::ZhCn);
+        assert_eq!(Lang::for_browser_tag("en-US"), Lang::En);
+        assert_eq!(Lang::for_browser_tag("de"), Lang::En);
+    }
+
+    #[test]
+    fn tf_fills_placeholders() {
+        assert_eq!(tf(Lang::En, Key::UsersCount, &[("n", "3")]), "3 users");
+        assert_eq!(
+            tf(Lang::ZhCn, Key::UsersCount, &[("n", "3")]),
+            "共 3 位用户"
+        );
+    }
+
+    #[test]
+    fn every_user_error_code_is_translated() {
+        use UserErrorCode::*;
+        let codes = [
+            Invalid,
+            Required,
+            Taken,
+            NotFound,
+            InvalidCredentials,
+            RateLimited,
+            TokenInvalid,
+            Conflict,
+        ];
+        let keys: BTreeSet<_> = codes
+            .iter()
+            .map(|c| format!("{:?}", user_error_key(*c)))
+            .collect();
+        assert_eq!(keys.len(), codes.len());
+    }
+}

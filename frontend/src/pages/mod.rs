@@ -1,0 +1,11 @@
+//! One module per screen. Areas that later milestones build show a plain
+//! "arrives with ..." empty state through [`crate::components::upcoming`].
+
+pub mod dashboards;
+pub mod journeys;
+pub mod leads;
+pub mod login;
+pub mod not_found;
+pub mod pipeline;
+pub mod pool;
+pub mod settings;

@@ -1,0 +1,66 @@
+//! Every address the SPA answers, as one [`Route`] enum, and the [`switch`] that turns
+//! a route into its page. Pages behind sign-in are wrapped in the [`Shell`], which also
+//! sends signed-out visitors to `/login`.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::shell::Shell;
+use crate::pages::{
+    dashboards::DashboardsPage,
+    journeys::JourneysPage,
+    leads::LeadsPage,
+    login::LoginPage,
+    not_found::NotFoundPage,
+    pipeline::PipelinePage,
+    pool::PoolPage,
+    settings::{SettingsPage, SettingsTab},
+};
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/login")]
+    Login,
+    #[at("/leads")]
+    Leads,
+    #[at("/pool")]
+    Pool,
+    #[at("/pipeline")]
+    Pipeline,
+    #[at("/journeys")]
+    Journeys,
+    #[at("/dashboards")]
+    Dashboards,
+    #[at("/settings")]
+    Settings,
+    #[at("/settings/users")]
+    SettingsUsers,
+    #[at("/settings/teams")]
+    SettingsTeams,
+    #[at("/settings/api-keys")]
+    SettingsApiKeys,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Redirect<Route> to={Route::Leads} /> },
+        Route::Settings => html! { <Redirect<Route> to={Route::SettingsUsers} /> },
+        Route::Login => html! { <LoginPage /> },
+        Route::Leads => html! { <Shell><LeadsPage /></Shell> },
+        Route::Pool => html! { <Shell><PoolPage /></Shell> },
+        Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
+        Route::Journeys => html! { <Shell><JourneysPage /></Shell> },
+        Route::Dashboards => html! { <Shell><DashboardsPage /></Shell> },
+        Route::SettingsUsers => html! { <Shell><SettingsPage tab={SettingsTab::Users} /></Shell> },
+        Route::SettingsTeams => html! { <Shell><SettingsPage tab={SettingsTab::Teams} /></Shell> },
+        Route::SettingsApiKeys => {
+            html! { <Shell><SettingsPage tab={SettingsTab::ApiKeys} /></Shell> }
+        }
+        Route::NotFound => html! { <NotFoundPage /> },
+    }
+}
