@@ -19,6 +19,8 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub login_throttle: LoginThrottle,
     pub events: EventBus,
+    /// Submissions per address to the public form endpoint.
+    pub form_limiter: http::limits::RateLimiter,
     pub config: Arc<Config>,
 }
 
@@ -27,6 +29,19 @@ pub struct AppState {
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+}
+
+/// Web-to-lead endpoints: any site may post to them, so they alone allow every origin.
+fn public_forms() -> Router<HttpState> {
+    use axum::http::{header, Method};
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT]);
+    Router::new()
+        .route("/f/{key}", get(http::forms::show).post(http::forms::submit))
+        .route("/f/{key}/thanks", get(http::forms::thanks))
+        .layer(cors)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -41,7 +56,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(http::graphql::subscriptions))
         .route("/healthz", get(http::health::healthz))
-        .route("/metrics", get(http::metrics::render));
+        .route("/metrics", get(http::metrics::render))
+        .merge(public_forms());
     if config.graphiql {
         api = api.route("/graphiql", get(http::graphql::graphiql));
     }

@@ -76,6 +76,10 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("migrating the database")
 }
 
+/// Form submissions one address may make per minute: plenty for an office behind one
+/// NAT, too few for a flood.
+pub const FORM_POSTS_PER_MINUTE: u32 = 30;
+
 /// A connected, migrated application bound to its port, not yet serving.
 pub struct Application {
     listener: TcpListener,
@@ -98,6 +102,10 @@ impl Application {
             keys: Arc::new(keys),
             login_throttle: LoginThrottle::default(),
             events: EventBus::default(),
+            form_limiter: crate::http::limits::RateLimiter::new(
+                FORM_POSTS_PER_MINUTE,
+                Duration::from_secs(60),
+            ),
             config: Arc::new(config),
         };
         Ok(Application { listener, state })

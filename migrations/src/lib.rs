@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_leads;
 mod m20261122_000003_capture;
+mod m20261122_000004_forms;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_leads::Migration),
             Box::new(m20261122_000003_capture::Migration),
+            Box::new(m20261122_000004_forms::Migration),
         ]
     }
 }

@@ -35,6 +35,9 @@ pub struct CaptureInput {
     pub campaign_id: Option<Uuid>,
     pub tags: Vec<String>,
     pub custom_fields: Option<serde_json::Value>,
+    /// Where the capture came from beyond its channel (e.g. which form), kept on the
+    /// capture event.
+    pub origin: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,47 +120,40 @@ struct Clean {
     custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-fn optional_text(
-    field: &'static str,
-    label: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, Invalid> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) if v.chars().count() > max => Err(Invalid::new(
-            field,
-            UserErrorCode::Invalid,
-            format!("{label} is too long (at most {max} characters)"),
-        )),
-        Some(v) => Ok(Some(v.to_string())),
-    }
-}
-
 fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
     let mut problems = Vec::new();
     let mut keep =
         |r: Result<Option<String>, Invalid>| r.map_err(|e| problems.push(e)).ok().flatten();
-    let title = keep(optional_text("title", "title", input.title.as_deref(), 100));
-    let company = keep(optional_text(
+    let title = keep(super::optional_text(
+        "title",
+        "title",
+        input.title.as_deref(),
+        100,
+    ));
+    let company = keep(super::optional_text(
         "company",
         "company",
         input.company.as_deref(),
         200,
     ));
-    let industry = keep(optional_text(
+    let industry = keep(super::optional_text(
         "industry",
         "industry",
         input.industry.as_deref(),
         64,
     ));
-    let province = keep(optional_text(
+    let province = keep(super::optional_text(
         "province",
         "province",
         input.province.as_deref(),
         32,
     ));
-    let city = keep(optional_text("city", "city", input.city.as_deref(), 64));
+    let city = keep(super::optional_text(
+        "city",
+        "city",
+        input.city.as_deref(),
+        64,
+    ));
     let person_name =
         super::required_text("personName", "the person's name", &input.person_name, 100)
             .map_err(|e| problems.push(e))
@@ -374,7 +370,7 @@ pub async fn capture(
     }
     let clean = validate(&input).map_err(DomainError::Invalid)?;
     let principal = principal(actor);
-    let result = capture_once(db, actor, &clean, &principal, key).await;
+    let result = capture_once(db, actor, &clean, input.origin.as_ref(), &principal, key).await;
     match (result, key) {
         // Two retries raced; the other one won. Answer with its result.
         (Err(DomainError::Db(e)), Some(key)) if is_unique_violation(&e) => {
@@ -413,6 +409,7 @@ async fn capture_once(
     db: &DatabaseConnection,
     actor: Actor,
     clean: &Clean,
+    origin: Option<&serde_json::Value>,
     principal: &str,
     key: Option<&str>,
 ) -> DomainResult<Captured> {
@@ -431,6 +428,7 @@ async fn capture_once(
         "company": clean.company,
         "email": clean.email.as_ref().map(Email::as_str),
         "phone": clean.phone.as_ref().map(|(raw, _)| raw),
+        "origin": origin,
     });
     let (lead, outcome, matched_by) = match find_duplicate(&txn, clean).await? {
         Some((existing, matched_by)) => {

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod capture;
 pub mod demo;
+pub mod forms;
 pub mod leads;
 pub mod sessions;
 pub mod settings;
@@ -58,6 +59,24 @@ pub(crate) fn required_text(
         ));
     }
     Ok(trimmed.to_string())
+}
+
+/// Trims optional text: blank becomes `None`; too long is an error.
+pub(crate) fn optional_text(
+    field: &'static str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, crate::error::Invalid> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.chars().count() > max => Err(crate::error::Invalid::new(
+            field,
+            leadflow_shared::UserErrorCode::Invalid,
+            format!("{label} is too long (at most {max} characters)"),
+        )),
+        Some(v) => Ok(Some(v.to_string())),
+    }
 }
 
 /// True when a database error is a unique-constraint violation.

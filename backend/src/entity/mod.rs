@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod campaign;
 pub mod capture_request;
+pub mod form;
 pub mod lead;
 pub mod lead_event;
 pub mod outbox;

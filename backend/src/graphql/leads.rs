@@ -412,6 +412,7 @@ impl LeadsMutation {
             campaign_id,
             tags: input.tags.unwrap_or_default(),
             custom_fields: input.custom_fields.map(|j| j.0),
+            origin: None,
         };
         let result = capture::capture(
             &state.db,

@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod errors;
+mod forms;
 mod guards;
 mod leads;
 mod loaders;
@@ -30,6 +31,7 @@ pub struct Query(
     teams::TeamsQuery,
     api_keys::ApiKeysQuery,
     leads::LeadsQuery,
+    forms::FormsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     teams::TeamsMutation,
     api_keys::ApiKeysMutation,
     leads::LeadsMutation,
+    forms::FormsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

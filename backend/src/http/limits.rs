@@ -59,3 +59,66 @@ pub fn request_timeout() -> tower_http::timeout::TimeoutLayer {
         REQUEST_TIMEOUT,
     )
 }
+
+/// A fixed-window counter per client address: at most `limit` requests per `window`.
+#[derive(Clone)]
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    seen: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+    >,
+}
+
+impl RateLimiter {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        RateLimiter {
+            limit,
+            window,
+            seen: Default::default(),
+        }
+    }
+
+    /// `Err(wait)` when the address has used its allowance for this window.
+    pub fn check(&self, ip: std::net::IpAddr) -> Result<(), Duration> {
+        let now = std::time::Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 100_000 {
+            let window = self.window;
+            seen.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = seen.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.limit {
+            return Err(self.window.saturating_sub(now.duration_since(entry.0)));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+/// 429 with `Retry-After`, as JSON or as a short page.
+pub fn too_many_requests(wait: Duration, json: bool) -> Response {
+    let seconds = wait.as_secs().max(1);
+    let retry = [(header::RETRY_AFTER, seconds.to_string())];
+    let message = format!("too many requests from your address; try again in {seconds} seconds");
+    if json {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            retry,
+            axum::Json(serde_json::json!({ "ok": false, "error": message })),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            retry,
+            axum::response::Html(format!(
+                "<!doctype html><meta charset=utf-8><p>{message}</p>"
+            )),
+        )
+            .into_response()
+    }
+}

@@ -9,6 +9,7 @@ mod api_keys;
 mod capture;
 mod cli;
 mod demo;
+mod forms;
 mod limits;
 mod platform;
 mod schema;
