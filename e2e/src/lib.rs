@@ -285,6 +285,37 @@ impl Browser {
         }
     }
 
+    /// Waits until exactly `expected` elements match `css`.
+    pub async fn wait_for_count(&self, css: &str, expected: usize) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found = self.client.find_all(Locator::Css(css)).await?.len();
+            if found == expected {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!("expected {expected} of `{css}`, found {found}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the current URL's query string contains `fragment` (as written in
+    /// the address bar, i.e. percent-encoded).
+    pub async fn wait_for_query(&self, fragment: &str) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let current = self.client.current_url().await?;
+            if current.query().unwrap_or_default().contains(fragment) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!("expected the query to contain {fragment:?}, URL is {current}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Waits until the path of the current URL is `path`.
     pub async fn wait_for_path(&self, path: &str) -> Result<()> {
         let deadline = Instant::now() + WAIT;

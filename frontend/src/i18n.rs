@@ -8,7 +8,7 @@
 //! browser (`navigator.language` starting with `zh` gives zh-CN), else English.
 
 use gloo::storage::{LocalStorage, Storage};
-use leadflow_shared::{ApiScope, Role, UserErrorCode};
+use leadflow_shared::{ApiScope, Channel, LeadStage, Role, UserErrorCode};
 use yew::prelude::*;
 
 /// Where the chosen language is remembered between visits.
@@ -109,10 +109,6 @@ translations! {
     NavSettings => "Settings", "设置";
 
     ComingSoon => "Coming soon", "即将推出";
-    LeadsEmptyTitle => "Lead list arrives with lead capture", "线索列表将随线索采集上线";
-    LeadsEmptyHint => "Once web forms, the API and CSV import bring leads in, you will list, filter and work them here.", "表单、API 和 CSV 导入接入线索后，可在这里查看、筛选和跟进线索。";
-    PoolEmptyTitle => "The claim pool arrives with lead routing", "公海池将随线索分配上线";
-    PoolEmptyHint => "Leads that no routing rule assigns, or that miss their SLA, will wait here for reps to claim.", "未被分配规则命中或超时未跟进的线索，将在这里等待销售认领。";
     PipelineEmptyTitle => "The pipeline board arrives with opportunities", "销售管道看板将随商机功能上线";
     PipelineEmptyHint => "Qualified leads become opportunities and move across stages on this board.", "合格线索转为商机后，将在这块看板上按阶段推进。";
     JourneysEmptyTitle => "Nurture journeys arrive with the journey designer", "培育旅程将随旅程设计器上线";
@@ -233,6 +229,90 @@ translations! {
     Done => "Done", "完成";
     ApiKeysEmptyTitle => "No API keys yet", "还没有 API 密钥";
     ApiKeysEmptyHint => "Create a key so your website, ad platforms or data warehouse can push and read leads.", "创建密钥后，官网、广告平台或数据仓库即可推送和读取线索。";
+
+    LeadsSubtitle => "Everyone who reached out, from every channel", "来自各个渠道的全部线索";
+    NewLead => "New lead", "新建线索";
+    LeadsCount => "{n} leads", "共 {n} 条线索";
+    LeadsCountOne => "1 lead", "共 1 条线索";
+    LeadsShown => "showing {shown}", "已显示 {shown} 条";
+    FilterLeads => "Filter leads", "筛选线索";
+    SearchLeads => "Search name, company, email or phone", "搜索姓名、公司、邮箱或电话";
+    AllSources => "All sources", "全部来源";
+    AllStages => "All stages", "全部阶段";
+    SortBy => "Sort", "排序";
+    SortScore => "Highest score", "评分最高";
+    SortNewest => "Newest first", "最新创建";
+    SortOldest => "Oldest first", "最早创建";
+    SortUpdated => "Recently updated", "最近更新";
+    OnlyPool => "Only pool", "只看公海";
+    ClearFilters => "Clear filters", "清除筛选";
+    Company => "Company", "公司";
+    Contact => "Contact", "联系方式";
+    Region => "Region", "地区";
+    Source => "Source", "来源";
+    Stage => "Stage", "阶段";
+    Owner => "Owner", "负责人";
+    Score => "Score", "评分";
+    OwnerPool => "Pool", "公海";
+    LeadsEmptyTitle => "No leads yet", "还没有线索";
+    LeadsEmptyHint => "Add the first one with New lead, or let your website and tools push leads in through an API key (Settings → API keys).", "点击“新建线索”手动录入第一条，或在 设置 → API 密钥 中创建密钥，让官网和其他系统自动推送线索。";
+    LeadsNoMatchTitle => "No leads match these filters", "没有符合筛选条件的线索";
+    LeadsNoMatchHint => "Try a shorter search, or clear the filters to see every lead.", "试试更短的搜索词，或清除筛选查看全部线索。";
+    PoolSubtitle => "Leads without an owner, waiting for a rep", "尚无负责人、等待销售跟进的线索";
+    PoolClaimNote => "Claiming arrives with lead routing. Until then the pool is read-only: it shows which leads no one owns yet.", "认领功能将随线索分配一起上线。在此之前公海为只读，用于查看哪些线索尚无负责人。";
+    PoolEmptyTitle => "The pool is empty", "公海里暂时没有线索";
+    PoolEmptyHint => "Every lead has an owner. New leads that nobody is assigned to will wait here.", "所有线索都已有负责人。尚未分配的新线索会在这里等待。";
+
+    StageLead => "Lead", "线索";
+    StageMql => "MQL", "MQL";
+    StageSql => "SQL", "SQL";
+    StageOpportunity => "Opportunity", "商机";
+    StageCustomer => "Customer", "客户";
+    StageLost => "Lost", "已流失";
+    StageRecycled => "Recycled", "已回收";
+    ChannelWebForm => "Web form", "网站表单";
+    ChannelApi => "API", "API";
+    ChannelImport => "Import", "导入";
+    ChannelPaidAds => "Paid ads", "付费广告";
+    ChannelOrganic => "Organic", "自然流量";
+    ChannelEvent => "Events", "展会活动";
+    ChannelReferral => "Referral", "转介绍";
+    ChannelInbound => "Inbound", "来电来访";
+    ChannelOutbound => "Outbound", "主动开发";
+    ChannelOther => "Other", "其他";
+
+    JobTitle => "Job title", "职位";
+    Phone => "Phone", "电话";
+    Province => "Province", "省份";
+    City => "City", "城市";
+    Industry => "Industry", "行业";
+    Tags => "Tags", "标签";
+    PersonNamePlaceholder => "e.g. Zhang Wei", "例如：张伟";
+    ReachHint => "Give an email or a phone number", "邮箱和电话至少填写一项";
+    PhonePlaceholder => "e.g. 138 0013 8000", "例如：138 0013 8000";
+    LeadCreated => "Lead created.", "线索已创建。";
+    LeadMergedBy => "Merged into an existing lead (matched by {by}).", "已合并到现有线索（按{by}匹配）。";
+    LeadMerged => "Merged into an existing lead.", "已合并到现有线索。";
+    MatchEmail => "email", "邮箱";
+    MatchPhone => "phone", "电话";
+    MatchCompanyAndName => "company and name", "公司和姓名";
+
+    AllLeads => "All leads", "全部线索";
+    LeadFacts => "Details", "基本信息";
+    CompanySize => "Company size", "公司规模";
+    Employees => "{n} employees", "{n} 人";
+    FitScore => "Fit", "匹配度";
+    EngagementScore => "Engagement", "活跃度";
+    Updated => "Updated", "更新时间";
+    Timeline => "Timeline", "动态";
+    TimelineEmpty => "Nothing has happened to this lead yet.", "这条线索还没有任何动态。";
+    EventCaptured => "Captured", "录入";
+    EventCapturedAgain => "Captured again (merged)", "重复录入（已合并）";
+    EventBy => "by {name}", "操作人：{name}";
+    EventVia => "via {source}", "来源：{source}";
+    EventMatchedBy => "matched by {by}", "按{by}匹配";
+    LeadNotFoundTitle => "This lead does not exist or is not visible to you", "该线索不存在，或你无权查看";
+    LeadNotFoundHint => "It may have been merged into another lead or belong to another team. Find it in the list instead.", "它可能已被合并到其他线索，或属于其他团队。请到线索列表中查找。";
 }
 
 /// The text for `key` in `lang`.
@@ -285,6 +365,43 @@ pub fn scope_key(scope: ApiScope) -> Key {
     }
 }
 
+pub fn stage_key(stage: LeadStage) -> Key {
+    match stage {
+        LeadStage::Lead => Key::StageLead,
+        LeadStage::Mql => Key::StageMql,
+        LeadStage::Sql => Key::StageSql,
+        LeadStage::Opportunity => Key::StageOpportunity,
+        LeadStage::Customer => Key::StageCustomer,
+        LeadStage::Lost => Key::StageLost,
+        LeadStage::Recycled => Key::StageRecycled,
+    }
+}
+
+pub fn channel_key(channel: Channel) -> Key {
+    match channel {
+        Channel::WebForm => Key::ChannelWebForm,
+        Channel::Api => Key::ChannelApi,
+        Channel::Import => Key::ChannelImport,
+        Channel::PaidAds => Key::ChannelPaidAds,
+        Channel::Organic => Key::ChannelOrganic,
+        Channel::Event => Key::ChannelEvent,
+        Channel::Referral => Key::ChannelReferral,
+        Channel::Inbound => Key::ChannelInbound,
+        Channel::Outbound => Key::ChannelOutbound,
+        Channel::Other => Key::ChannelOther,
+    }
+}
+
+/// The name of a timeline event kind, or `None` for kinds this version does not know
+/// (shown raw, so a newer server never makes an event disappear).
+pub fn event_kind_key(kind: &str) -> Option<Key> {
+    match kind {
+        "captured" => Some(Key::EventCaptured),
+        "captured_again" => Some(Key::EventCapturedAgain),
+        _ => None,
+    }
+}
+
 /// The current language plus a way to change it; what components get from [`use_i18n`].
 #[derive(Clone, PartialEq)]
 pub struct I18n {
@@ -305,6 +422,39 @@ impl I18n {
         self.set.emit(lang);
     }
 
+    /// How long ago (or until) an RFC 3339 timestamp is, e.g. "3 hours ago" / "3小时前";
+    /// past a month it falls back to the date. Worded by the browser's `Intl`, in the UI
+    /// language.
+    pub fn relative(&self, rfc3339: &str) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_owned();
+        }
+        let seconds = (date.get_time() - js_sys::Date::now()) / 1000.0;
+        let Some((value, unit)) = relative_unit(seconds) else {
+            return self.date(rfc3339);
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+        let locales = js_sys::Array::of1(&self.lang.tag().into());
+        js_sys::Intl::RelativeTimeFormat::new(&locales, &options)
+            .format(value, unit)
+            .into()
+    }
+
+    /// An RFC 3339 timestamp as a date in the user's own time zone.
+    pub fn date(&self, rfc3339: &str) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_owned();
+        }
+        let options = js_sys::Object::new();
+        for (k, v) in [("year", "numeric"), ("month", "short"), ("day", "numeric")] {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        }
+        date.to_locale_date_string(self.lang.tag(), &options).into()
+    }
+
     /// An RFC 3339 timestamp as a short date and time in the user's own time zone.
     pub fn datetime(&self, rfc3339: &str) -> String {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
@@ -322,6 +472,26 @@ impl I18n {
             let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
         }
         date.to_locale_string(self.lang.tag(), &options).into()
+    }
+}
+
+/// The value and `Intl` unit for a distance of `seconds` (negative: in the past), or
+/// `None` when it is far enough away that a date reads better.
+fn relative_unit(seconds: f64) -> Option<(f64, &'static str)> {
+    const MINUTE: f64 = 60.0;
+    const HOUR: f64 = 60.0 * MINUTE;
+    const DAY: f64 = 24.0 * HOUR;
+    let abs = seconds.abs();
+    if abs < 45.0 {
+        Some((0.0, "second"))
+    } else if abs < HOUR {
+        Some(((seconds / MINUTE).round(), "minute"))
+    } else if abs < DAY {
+        Some(((seconds / HOUR).round(), "hour"))
+    } else if abs < 30.0 * DAY {
+        Some(((seconds / DAY).round(), "day"))
+    } else {
+        None
     }
 }
 
@@ -409,7 +579,17 @@ mod tests {
             .iter()
             .filter(|k| t(Lang::En, **k) == t(Lang::ZhCn, **k))
             .collect();
-        assert_eq!(same, vec![&Key::AppName, &Key::EmailPlaceholder]);
+        // Product names and acronyms that Chinese sales teams use as they are.
+        assert_eq!(
+            same,
+            vec![
+                &Key::AppName,
+                &Key::EmailPlaceholder,
+                &Key::StageMql,
+                &Key::StageSql,
+                &Key::ChannelApi
+            ]
+        );
     }
 
     #[test]
@@ -428,6 +608,41 @@ mod tests {
             tf(Lang::ZhCn, Key::UsersCount, &[("n", "3")]),
             "共 3 位用户"
         );
+    }
+
+    #[test]
+    fn every_stage_and_channel_is_named() {
+        let stages: BTreeSet<_> = LeadStage::ALL
+            .iter()
+            .map(|s| t(Lang::ZhCn, stage_key(*s)))
+            .collect();
+        assert_eq!(stages.len(), LeadStage::ALL.len());
+        let channels: BTreeSet<_> = Channel::ALL
+            .iter()
+            .map(|c| t(Lang::En, channel_key(*c)))
+            .collect();
+        assert_eq!(channels.len(), Channel::ALL.len());
+        assert_eq!(t(Lang::ZhCn, channel_key(Channel::WebForm)), "网站表单");
+        assert_eq!(t(Lang::ZhCn, stage_key(LeadStage::Lost)), "已流失");
+    }
+
+    #[test]
+    fn event_kinds_are_named_and_unknown_ones_are_not() {
+        assert_eq!(event_kind_key("captured"), Some(Key::EventCaptured));
+        assert_eq!(
+            event_kind_key("captured_again"),
+            Some(Key::EventCapturedAgain)
+        );
+        assert_eq!(event_kind_key("page_view"), None);
+    }
+
+    #[test]
+    fn relative_units_step_up_and_give_way_to_dates() {
+        assert_eq!(relative_unit(-10.0), Some((0.0, "second")));
+        assert_eq!(relative_unit(-300.0), Some((-5.0, "minute")));
+        assert_eq!(relative_unit(-3.0 * 3600.0), Some((-3.0, "hour")));
+        assert_eq!(relative_unit(-2.0 * 86400.0), Some((-2.0, "day")));
+        assert_eq!(relative_unit(-90.0 * 86400.0), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::components::shell::Shell;
 use crate::pages::{
     dashboards::DashboardsPage,
     journeys::JourneysPage,
-    leads::LeadsPage,
+    leads::{detail::LeadDetailPage, LeadsPage},
     login::LoginPage,
     not_found::NotFoundPage,
     pipeline::PipelinePage,
@@ -25,6 +25,8 @@ pub enum Route {
     Login,
     #[at("/leads")]
     Leads,
+    #[at("/leads/:id")]
+    LeadDetail { id: String },
     #[at("/pool")]
     Pool,
     #[at("/pipeline")]
@@ -52,6 +54,7 @@ pub fn switch(route: Route) -> Html {
         Route::Settings => html! { <Redirect<Route> to={Route::SettingsUsers} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Leads => html! { <Shell><LeadsPage /></Shell> },
+        Route::LeadDetail { id } => html! { <Shell><LeadDetailPage {id} /></Shell> },
         Route::Pool => html! { <Shell><PoolPage /></Shell> },
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
         Route::Journeys => html! { <Shell><JourneysPage /></Shell> },

@@ -59,9 +59,7 @@ fn is_custom_name(name: &str) -> bool {
     })
 }
 
-fn validate(
-    def: &FormDefinition,
-) -> Result<(String, Vec<FormField>, Option<String>, Option<String>), Vec<Invalid>> {
+fn validate(def: &FormDefinition) -> Result<ValidForm, Vec<Invalid>> {
     let mut problems = Vec::new();
     let name = required_text("name", "form name", &def.name, 100)
         .map_err(|e| problems.push(e))
@@ -161,7 +159,12 @@ fn validate(
     .ok()
     .flatten();
     match name {
-        Some(name) if problems.is_empty() => Ok((name, fields, url, message)),
+        Some(name) if problems.is_empty() => Ok(ValidForm {
+            name,
+            fields,
+            url,
+            message,
+        }),
         _ => Err(problems),
     }
 }
@@ -186,7 +189,12 @@ pub async fn create(
     actor: Actor,
     def: FormDefinition,
 ) -> DomainResult<form::Model> {
-    let (name, fields, url, message) = validate(&def).map_err(DomainError::Invalid)?;
+    let ValidForm {
+        name,
+        fields,
+        url,
+        message,
+    } = validate(&def).map_err(DomainError::Invalid)?;
     let txn = begin_write(db).await?;
     check_campaign(&txn, def.campaign_id).await?;
     let now = Utc::now();
@@ -226,7 +234,12 @@ pub async fn update(
     def: FormDefinition,
     active: bool,
 ) -> DomainResult<form::Model> {
-    let (name, fields, url, message) = validate(&def).map_err(DomainError::Invalid)?;
+    let ValidForm {
+        name,
+        fields,
+        url,
+        message,
+    } = validate(&def).map_err(DomainError::Invalid)?;
     let txn = begin_write(db).await?;
     let existing = form::Entity::find_by_id(id)
         .one(&txn)

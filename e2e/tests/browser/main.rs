@@ -28,7 +28,7 @@ async fn admin_signs_in_switches_to_chinese_creates_a_rep_and_signs_out() -> Res
         .await?;
     browser.click("[data-testid=login-submit]").await?;
 
-    // The shell, with the leads placeholder and the admin's name.
+    // The shell, with the (still empty) lead list and the admin's name.
     browser.find("[data-testid=app-shell]").await?;
     browser.find("[data-testid=page-leads]").await?;
     browser.wait_for_path("/leads").await?;
@@ -49,7 +49,7 @@ async fn admin_signs_in_switches_to_chinese_creates_a_rep_and_signs_out() -> Res
         .wait_for_text("[data-testid=nav-settings]", "设置")
         .await?;
     browser
-        .wait_for_text("[data-testid=page-leads]", "线索列表将随线索采集上线")
+        .wait_for_text("[data-testid=page-leads]", "还没有线索")
         .await?;
     browser.screenshot("03-shell-zh").await?;
 
@@ -259,6 +259,239 @@ async fn a_rejected_access_token_is_refreshed_once_then_the_session_ends() -> Re
     browser.find("[data-testid=login-page]").await?;
     browser.wait_for_path("/login").await?;
     anyhow::ensure!(browser.stored("leadflow.session").await?.is_null());
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}
+
+/// Captures `n` leads over the API, as an integration would, for paging checks.
+async fn seed_leads(app: &TestApp, n: usize) -> Result<()> {
+    let token = app.admin_token().await?;
+    let channels = ["WEB_FORM", "PAID_ADS", "EVENT", "REFERRAL", "ORGANIC"];
+    for i in 0..n {
+        let data = app
+            .graphql(
+                Some(&token),
+                "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { code message } } }",
+                json!({ "input": {
+                    "personName": format!("Seed Person {i:03}"),
+                    "company": format!("Seed Company {i:03}"),
+                    "email": format!("seed{i:03}@seed.example"),
+                    "province": "广东",
+                    "city": "深圳",
+                    "source": channels[i % channels.len()],
+                } }),
+            )
+            .await?;
+        anyhow::ensure!(
+            data["leadCapture"]["leadId"].is_string(),
+            "seeding lead {i} failed: {data}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_try() -> Result<()>
+{
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+
+    // No leads yet: the list says what to do.
+    browser.find("[data-testid=page-leads]").await?;
+    browser
+        .wait_for_text("[data-testid=lead-list] [data-testid=empty-state]", "No leads yet")
+        .await?;
+    browser.screenshot("30-leads-empty").await?;
+
+    // New lead, by hand.
+    browser.click("[data-testid=new-lead]").await?;
+    browser.find("[data-testid=lead-form]").await?;
+    browser.fill("[data-testid=lead-name]", "张伟").await?;
+    browser
+        .fill("[data-testid=lead-company]", "杭州云启科技有限公司")
+        .await?;
+    browser.fill("[data-testid=lead-title]", "采购经理").await?;
+    browser
+        .fill("[data-testid=lead-phone]", "+86 138-0013-8000")
+        .await?;
+    browser
+        .fill("[data-testid=lead-email]", "zhangwei@yunqi.example")
+        .await?;
+    browser.fill("[data-testid=lead-province]", "浙江").await?;
+    browser.fill("[data-testid=lead-city]", "杭州").await?;
+    browser.fill("[data-testid=lead-industry]", "制造业").await?;
+    browser
+        .select("[data-testid=lead-source-input]", "paid_ads")
+        .await?;
+    browser
+        .fill("[data-testid=lead-tags]", "展会，重点客户")
+        .await?;
+    browser.screenshot("31-lead-form").await?;
+    browser.click("[data-testid=lead-submit]").await?;
+
+    // Straight to the new lead: normalised phone, facts, the capture in the timeline.
+    browser.find("[data-testid=page-lead-detail]").await?;
+    browser
+        .wait_for_text("[data-testid=success-notice]", "Lead created")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-phone-e164]", "+8613800138000")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "Paid ads")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "重点客户")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-header]", "采购经理 · 杭州云启科技有限公司")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=timeline-event][data-kind=captured]", "Captured")
+        .await?;
+    let detail_path = browser.client.current_url().await?.path().to_owned();
+    anyhow::ensure!(
+        detail_path.starts_with("/leads/"),
+        "unexpected detail path {detail_path}"
+    );
+    browser.screenshot("32-lead-detail").await?;
+
+    // Sixty more arrive over the API, as from an integration.
+    seed_leads(&app, 60).await?;
+
+    // Back to the list: a search finds exactly that lead, and survives a reload.
+    browser.click(".back-link").await?;
+    browser.wait_for_path("/leads").await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "61 leads")
+        .await?;
+    browser.fill("[data-testid=lead-search]", "张伟").await?;
+    browser.wait_for_query("q=").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 1).await?;
+    browser
+        .wait_for_text("[data-testid=lead-row]", "张伟")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-row]", "+86 138-0013-8000")
+        .await?;
+    browser.screenshot("33-leads-search").await?;
+    browser.client.refresh().await?;
+    browser.wait_for_text("[data-testid=lead-count]", "1 lead").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 1).await?;
+    let kept = browser
+        .find("[data-testid=lead-search]")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    anyhow::ensure!(kept == "张伟", "the search box lost the query: {kept:?}");
+
+    // Paging: 50 first, then the rest on "Load more".
+    browser.click("[data-testid=clear-filters]").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 50).await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "61 leads")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "showing 50")
+        .await?;
+    browser.screenshot("35-leads-list").await?;
+    browser.click("[data-testid=load-more]").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 61).await?;
+    browser.wait_gone("[data-testid=load-more]").await?;
+
+    // Sort and stage filters go to the address bar; a stage nobody is in explains itself.
+    browser.select("[data-testid=lead-sort]", "oldest").await?;
+    browser.wait_for_query("sort=oldest").await?;
+    browser
+        .wait_for_text("[data-testid=lead-row]:first-child", "张伟")
+        .await?;
+    browser.click("[data-testid=stage-chip-lost]").await?;
+    browser.wait_for_query("stage=lost").await?;
+    browser
+        .wait_for_text("[data-testid=lead-list] [data-testid=empty-state]", "No leads match")
+        .await?;
+    browser.screenshot("36-leads-no-match").await?;
+    browser.click("[data-testid=clear-filters]").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 50).await?;
+
+    // The same person again, phone written differently: merged, not duplicated.
+    browser.click("[data-testid=new-lead]").await?;
+    browser.find("[data-testid=lead-form]").await?;
+    browser.fill("[data-testid=lead-name]", "张伟").await?;
+    browser
+        .fill("[data-testid=lead-phone]", "13800138000")
+        .await?;
+    browser.click("[data-testid=lead-submit]").await?;
+    browser.wait_for_path(&detail_path).await?;
+    browser
+        .wait_for_text(
+            "[data-testid=success-notice]",
+            "Merged into an existing lead (matched by phone)",
+        )
+        .await?;
+    browser
+        .wait_for_text(
+            "[data-testid=timeline-event][data-kind=captured_again]",
+            "Captured again (merged)",
+        )
+        .await?;
+    browser.screenshot("34-lead-merged").await?;
+
+    // The pool: the same list, only unowned leads, and no pretend claim button.
+    browser.click("[data-testid=nav-pool]").await?;
+    browser.wait_for_path("/pool").await?;
+    browser
+        .wait_for_text("[data-testid=pool-claim-note]", "Claiming arrives with lead routing")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=page-pool] [data-testid=lead-count]", "61 leads")
+        .await?;
+    browser.wait_gone("[data-testid=lead-pool-only]").await?;
+    browser.screenshot("37-pool").await?;
+
+    // A lead that is not there (or not visible) says so.
+    browser
+        .goto(&app.url("/leads/0190f0e0-0000-7000-8000-000000000000"))
+        .await?;
+    browser
+        .wait_for_text(
+            "[data-testid=lead-not-found]",
+            "This lead does not exist or is not visible to you",
+        )
+        .await?;
+    browser.screenshot("38-lead-not-found").await?;
+
+    // Chinese: stages, channels, event names and the count all follow.
+    browser.click("[data-testid=lang-zh]").await?;
+    browser.goto(&app.url(&detail_path)).await?;
+    browser
+        .wait_for_text("[data-testid=timeline]", "重复录入（已合并）")
+        .await?;
+    browser.wait_for_text("[data-testid=timeline]", "录入").await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "付费广告")
+        .await?;
+    browser.screenshot("39-lead-detail-zh").await?;
+    browser.goto(&app.url("/leads?sort=newest")).await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "共 61 条线索")
+        .await?;
+    browser.wait_for_count("[data-testid=lead-row]", 50).await?;
+    browser.screenshot("3a-leads-zh").await?;
+
+    // Tablet portrait: the list drops its less useful columns, the detail stacks.
+    browser.client.set_window_size(768, 1024).await?;
+    browser.wait_for_count("[data-testid=lead-row]", 50).await?;
+    browser.screenshot("3b-tablet-leads").await?;
+    browser.goto(&app.url(&detail_path)).await?;
+    browser.find("[data-testid=timeline]").await?;
+    browser.screenshot("3c-tablet-lead-detail").await?;
+    browser.client.set_window_size(1366, 900).await?;
 
     browser.close().await?;
     app.shutdown().await;

@@ -34,6 +34,16 @@ impl FormErrors {
             .map(|e| i18n.t(user_error_key(e.code)).to_owned())
     }
 
+    /// The server's own sentence about `field`: the detail under the translated message
+    /// (it says *which* rule was broken, e.g. "give an email or a phone number").
+    pub fn detail_for_field(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field.as_deref() == Some(field))
+            .map(|e| e.message.trim().to_owned())
+            .filter(|m| !m.is_empty())
+    }
+
     /// Messages not tied to one of `shown_fields`; shown at the top of the form.
     pub fn general(&self, i18n: &I18n, shown_fields: &[&str]) -> Vec<String> {
         self.errors
@@ -57,6 +67,9 @@ pub struct FieldProps {
     pub hint: Option<AttrValue>,
     #[prop_or_default]
     pub error: Option<String>,
+    /// Shown small under the error: the server's wording, for the specifics.
+    #[prop_or_default]
+    pub detail: Option<String>,
     #[prop_or_default]
     pub children: Html,
 }
@@ -70,6 +83,9 @@ pub fn Field(props: &FieldProps) -> Html {
             if let Some(error) = &props.error {
                 <p class="field-error" id={format!("{}-error", props.id)} data-testid={format!("field-error-{}", props.id)}>
                     { error.clone() }
+                    if let Some(detail) = &props.detail {
+                        <span class="field-error-detail">{ detail.clone() }</span>
+                    }
                 </p>
             } else if let Some(hint) = &props.hint {
                 <p class="field-hint">{ hint.clone() }</p>

@@ -18,6 +18,9 @@ pub enum IconName {
     Key,
     Users,
     Compass,
+    Search,
+    ArrowLeft,
+    Info,
 }
 
 impl IconName {
@@ -71,6 +74,15 @@ impl IconName {
                 <circle cx="9" cy="8" r="3.5" />
                 <path d="M2.5 20c.8-3.5 3.4-5.5 6.5-5.5s5.7 2 6.5 5.5" />
                 <path d="M16 4.5a3.5 3.5 0 0 1 0 7M18.5 14.8c1.6.8 2.6 2.6 3 5.2" />
+            </> },
+            IconName::Search => html! { <>
+                <circle cx="11" cy="11" r="6.5" />
+                <path d="M16 16l4.5 4.5" />
+            </> },
+            IconName::ArrowLeft => html! { <path d="M19 12H5M11 6l-6 6 6 6" /> },
+            IconName::Info => html! { <>
+                <circle cx="12" cy="12" r="9" />
+                <path d="M12 11v5.5M12 7.5v.01" />
             </> },
             IconName::Compass => html! { <>
                 <circle cx="12" cy="12" r="9" />

@@ -110,7 +110,11 @@ pub fn Shell(props: &ShellProps) -> Html {
                 </div>
                 <nav class="nav" aria-label={i18n.t(Key::MainNavigation)}>
                     { for nav.into_iter().map(|(to, key, icon, testid)| {
-                        let active = if to == Route::SettingsUsers { in_settings } else { to == route };
+                        let active = match to {
+                            Route::SettingsUsers => in_settings,
+                            Route::Leads => matches!(route, Route::Leads | Route::LeadDetail { .. }),
+                            _ => to == route,
+                        };
                         html! {
                             <NavLink {to} {active} {icon} label={i18n.t(key)} testid={testid} />
                         }
