@@ -59,6 +59,14 @@ fn is_custom_name(name: &str) -> bool {
     })
 }
 
+/// A definition that passed validation, trimmed.
+struct ValidForm {
+    name: String,
+    fields: Vec<FormField>,
+    url: Option<String>,
+    message: Option<String>,
+}
+
 fn validate(def: &FormDefinition) -> Result<ValidForm, Vec<Invalid>> {
     let mut problems = Vec::new();
     let name = required_text("name", "form name", &def.name, 100)
