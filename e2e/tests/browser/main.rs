@@ -293,8 +293,7 @@ async fn seed_leads(app: &TestApp, n: usize) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_try() -> Result<()>
-{
+async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_try() -> Result<()> {
     let _one_at_a_time = serial().await;
     let app = TestApp::spawn().await?;
     let browser = Browser::start().await?;
@@ -303,7 +302,10 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     // No leads yet: the list says what to do.
     browser.find("[data-testid=page-leads]").await?;
     browser
-        .wait_for_text("[data-testid=lead-list] [data-testid=empty-state]", "No leads yet")
+        .wait_for_text(
+            "[data-testid=lead-list] [data-testid=empty-state]",
+            "No leads yet",
+        )
         .await?;
     browser.screenshot("30-leads-empty").await?;
 
@@ -323,7 +325,9 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
         .await?;
     browser.fill("[data-testid=lead-province]", "浙江").await?;
     browser.fill("[data-testid=lead-city]", "杭州").await?;
-    browser.fill("[data-testid=lead-industry]", "制造业").await?;
+    browser
+        .fill("[data-testid=lead-industry]", "制造业")
+        .await?;
     browser
         .select("[data-testid=lead-source-input]", "paid_ads")
         .await?;
@@ -348,10 +352,16 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
         .wait_for_text("[data-testid=lead-facts]", "重点客户")
         .await?;
     browser
-        .wait_for_text("[data-testid=lead-header]", "采购经理 · 杭州云启科技有限公司")
+        .wait_for_text(
+            "[data-testid=lead-header]",
+            "采购经理 · 杭州云启科技有限公司",
+        )
         .await?;
     browser
-        .wait_for_text("[data-testid=timeline-event][data-kind=captured]", "Captured")
+        .wait_for_text(
+            "[data-testid=timeline-event][data-kind=captured]",
+            "Captured",
+        )
         .await?;
     let detail_path = browser.client.current_url().await?.path().to_owned();
     anyhow::ensure!(
@@ -380,7 +390,9 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
         .await?;
     browser.screenshot("33-leads-search").await?;
     browser.client.refresh().await?;
-    browser.wait_for_text("[data-testid=lead-count]", "1 lead").await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "1 lead")
+        .await?;
     browser.wait_for_count("[data-testid=lead-row]", 1).await?;
     let kept = browser
         .find("[data-testid=lead-search]")
@@ -413,9 +425,21 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     browser.click("[data-testid=stage-chip-lost]").await?;
     browser.wait_for_query("stage=lost").await?;
     browser
-        .wait_for_text("[data-testid=lead-list] [data-testid=empty-state]", "No leads match")
+        .wait_for_text(
+            "[data-testid=lead-list] [data-testid=empty-state]",
+            "No leads match",
+        )
         .await?;
     browser.screenshot("36-leads-no-match").await?;
+    browser.click("[data-testid=clear-filters]").await?;
+    browser.wait_for_count("[data-testid=lead-row]", 50).await?;
+    // One source: twelve of the seeded leads came from events.
+    browser.select("[data-testid=lead-source]", "event").await?;
+    browser.wait_for_query("source=event").await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "12 leads")
+        .await?;
+    browser.wait_for_count("[data-testid=lead-row]", 12).await?;
     browser.click("[data-testid=clear-filters]").await?;
     browser.wait_for_count("[data-testid=lead-row]", 50).await?;
 
@@ -423,6 +447,15 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     browser.click("[data-testid=new-lead]").await?;
     browser.find("[data-testid=lead-form]").await?;
     browser.fill("[data-testid=lead-name]", "张伟").await?;
+    // Without a way to reach them the server refuses, and the form says why, in place.
+    browser.click("[data-testid=lead-submit]").await?;
+    browser
+        .wait_for_text("[data-testid=field-error-lead-email]", "This is required.")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=field-error-lead-email]", "phone number")
+        .await?;
+    browser.screenshot("3d-lead-form-error").await?;
     browser
         .fill("[data-testid=lead-phone]", "13800138000")
         .await?;
@@ -446,10 +479,16 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     browser.click("[data-testid=nav-pool]").await?;
     browser.wait_for_path("/pool").await?;
     browser
-        .wait_for_text("[data-testid=pool-claim-note]", "Claiming arrives with lead routing")
+        .wait_for_text(
+            "[data-testid=pool-claim-note]",
+            "Claiming arrives with lead routing",
+        )
         .await?;
     browser
-        .wait_for_text("[data-testid=page-pool] [data-testid=lead-count]", "61 leads")
+        .wait_for_text(
+            "[data-testid=page-pool] [data-testid=lead-count]",
+            "61 leads",
+        )
         .await?;
     browser.wait_gone("[data-testid=lead-pool-only]").await?;
     browser.screenshot("37-pool").await?;
@@ -472,7 +511,9 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     browser
         .wait_for_text("[data-testid=timeline]", "重复录入（已合并）")
         .await?;
-    browser.wait_for_text("[data-testid=timeline]", "录入").await?;
+    browser
+        .wait_for_text("[data-testid=timeline]", "录入")
+        .await?;
     browser
         .wait_for_text("[data-testid=lead-facts]", "付费广告")
         .await?;

@@ -1,0 +1,285 @@
+//! Leads: the filtered, sorted, paged list, one lead with its timeline, and capture.
+//!
+//! The list and the detail select different fields ([`LEAD_ROW_FIELDS`],
+//! [`LEAD_DETAIL_FIELDS`]) so a page of fifty rows stays small. Stages and channels are
+//! the enums from `leadflow-shared`; the sort order and the capture outcome are GraphQL
+//! enums only the SPA needs, so they live here.
+
+use leadflow_shared::{Channel, LeadStage};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::client::field;
+use super::types::{PageInfo, UserError, UserRef};
+use super::{ApiError, Client};
+
+/// How many leads one page of the list holds.
+pub const PAGE_SIZE: i32 = 50;
+
+/// How many timeline events the detail page asks for.
+const TIMELINE_LENGTH: i32 = 100;
+
+/// Server-side order of the list (`LeadSort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LeadSort {
+    /// Hottest first; the server's default.
+    #[default]
+    ScoreDesc,
+    CreatedDesc,
+    CreatedAsc,
+    UpdatedDesc,
+}
+
+impl LeadSort {
+    pub const ALL: [LeadSort; 4] = [
+        LeadSort::ScoreDesc,
+        LeadSort::CreatedDesc,
+        LeadSort::CreatedAsc,
+        LeadSort::UpdatedDesc,
+    ];
+
+    /// The short word used in the address bar (`?sort=newest`).
+    pub fn as_query(self) -> &'static str {
+        match self {
+            LeadSort::ScoreDesc => "score",
+            LeadSort::CreatedDesc => "newest",
+            LeadSort::CreatedAsc => "oldest",
+            LeadSort::UpdatedDesc => "updated",
+        }
+    }
+
+    pub fn from_query(s: &str) -> Option<LeadSort> {
+        LeadSort::ALL.into_iter().find(|v| v.as_query() == s)
+    }
+}
+
+/// The `LeadFilter` input; empty parts are left out so the server applies no condition.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadFilter {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<LeadStage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Channel>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pool: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// A lead as one row of the list shows it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadRow {
+    pub id: String,
+    pub person_name: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub source: Channel,
+    pub stage: LeadStage,
+    /// `None`: waiting in the claim pool.
+    pub owner: Option<UserRef>,
+    pub total_score: i32,
+    pub created_at: String,
+}
+
+const LEAD_ROW_FIELDS: &str = "id personName title company email phone province city \
+     source stage owner { id name } totalScore createdAt";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LeadEdge {
+    pub node: LeadRow,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadConnection {
+    pub edges: Vec<LeadEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i64,
+}
+
+/// One thing that happened to a lead.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadEvent {
+    pub id: String,
+    /// `captured`, `captured_again`, ...; kinds this SPA does not know yet are shown raw.
+    pub kind: String,
+    pub occurred_at: String,
+    pub actor: Option<UserRef>,
+    pub data: Value,
+}
+
+/// Everything the detail page shows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadDetail {
+    pub id: String,
+    pub person_name: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub phone_e164: Option<String>,
+    pub industry: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub company_size: Option<i32>,
+    pub source: Channel,
+    pub tags: Vec<String>,
+    pub stage: LeadStage,
+    pub owner: Option<UserRef>,
+    pub fit_score: i32,
+    pub engagement_score: i32,
+    pub total_score: i32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub timeline: Vec<LeadEvent>,
+}
+
+const LEAD_DETAIL_FIELDS: &str = "id personName title company email phone phoneE164 industry \
+     province city companySize source tags stage owner { id name } fitScore engagementScore \
+     totalScore createdAt updatedAt";
+
+/// Input of `leadCapture`, as the "New lead" form sends it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadCaptureInput {
+    pub person_name: String,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub industry: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub source: Channel,
+    pub tags: Vec<String>,
+    /// One per opening of the form: a double click or a retry cannot create two leads.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaptureOutcome {
+    Created,
+    Merged,
+}
+
+/// How a capture was recognised as an existing lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DuplicateMatch {
+    Email,
+    Phone,
+    CompanyAndName,
+}
+
+impl DuplicateMatch {
+    /// The lowercase form the server writes into `captured_again` event data.
+    pub fn parse_event(s: &str) -> Option<DuplicateMatch> {
+        match s {
+            "email" => Some(DuplicateMatch::Email),
+            "phone" => Some(DuplicateMatch::Phone),
+            "company_and_name" => Some(DuplicateMatch::CompanyAndName),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadCapturePayload {
+    pub lead_id: Option<String>,
+    pub outcome: Option<CaptureOutcome>,
+    /// Absent on a replayed answer (the first answer's match is not kept).
+    pub matched_by: Option<DuplicateMatch>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// One page of leads matching `filter`, in `sort` order, after the cursor `after`.
+pub async fn list(
+    client: &Client,
+    filter: &LeadFilter,
+    sort: LeadSort,
+    after: Option<String>,
+) -> Result<LeadConnection, ApiError> {
+    let document = format!(
+        "query Leads($first: Int, $after: String, $filter: LeadFilter, $sort: LeadSort) {{
+           leads(first: $first, after: $after, filter: $filter, sort: $sort) {{
+             edges {{ node {{ {LEAD_ROW_FIELDS} }} }}
+             pageInfo {{ hasNextPage endCursor }}
+             totalCount
+           }}
+         }}"
+    );
+    let variables = json!({ "first": PAGE_SIZE, "after": after, "filter": filter, "sort": sort });
+    let data: Value = client.request(&document, variables).await?;
+    field(data, "leads")
+}
+
+/// One lead with its newest events; `None` when it does not exist or is not visible.
+pub async fn get(client: &Client, id: &str) -> Result<Option<LeadDetail>, ApiError> {
+    let document = format!(
+        "query Lead($id: ID!, $events: Int) {{
+           lead(id: $id) {{
+             {LEAD_DETAIL_FIELDS}
+             timeline(first: $events) {{ id kind occurredAt actor {{ id name }} data }}
+           }}
+         }}"
+    );
+    let variables = json!({ "id": id, "events": TIMELINE_LENGTH });
+    let data: Value = client.request(&document, variables).await?;
+    field(data, "lead")
+}
+
+pub async fn capture(
+    client: &Client,
+    input: &LeadCaptureInput,
+) -> Result<LeadCapturePayload, ApiError> {
+    const CAPTURE: &str = "mutation LeadCapture($input: LeadCaptureInput!) {
+      leadCapture(input: $input) { leadId outcome matchedBy userErrors { field message code } }
+    }";
+    let input = serde_json::to_value(input).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let data: Value = client.request(CAPTURE, json!({ "input": input })).await?;
+    field(data, "leadCapture")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_words_round_trip() {
+        for sort in LeadSort::ALL {
+            assert_eq!(LeadSort::from_query(sort.as_query()), Some(sort));
+        }
+        assert_eq!(LeadSort::from_query("random"), None);
+    }
+
+    #[test]
+    fn an_empty_filter_sends_no_conditions() {
+        assert_eq!(
+            serde_json::to_value(LeadFilter::default()).ok(),
+            Some(json!({}))
+        );
+        let filter = LeadFilter {
+            stages: vec![LeadStage::Mql],
+            sources: vec![Channel::WebForm],
+            pool: true,
+            search: Some("张".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(filter).ok(),
+            Some(
+                json!({ "stages": ["MQL"], "sources": ["WEB_FORM"], "pool": true, "search": "张" })
+            )
+        );
+    }
+}

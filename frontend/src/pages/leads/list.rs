@@ -1,0 +1,265 @@
+//! The lead list both the Leads page and the Pool page show: filter bar, count, table,
+//! "Load more". Filters and sort come from the address bar ([`use_list_params`]); the
+//! server filters, sorts and pages (50 at a time, Relay cursors).
+//!
+//! A change of filters keeps the previous rows on screen, dimmed, until the new page
+//! arrives, and answers to superseded requests are dropped, so fast typing never shows
+//! an older result last.
+
+use std::rc::Rc;
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::params::{use_list_params, ListParams};
+use super::table::LeadTable;
+use super::toolbar::LeadToolbar;
+use crate::api::leads::{self, LeadConnection, LeadFilter, LeadRow, LeadSort};
+use crate::api::{use_client, ApiError};
+use crate::components::empty_state::EmptyState;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::icon::IconName;
+use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ListState {
+    rows: Vec<LeadRow>,
+    total: i64,
+    next_cursor: Option<String>,
+    /// A first page is on its way (for new filters or a retry).
+    loading: bool,
+    /// The next page is on its way.
+    loading_more: bool,
+    /// At least one page arrived, so there is something to keep on screen.
+    loaded: bool,
+    error: Option<ApiError>,
+}
+
+enum ListAction {
+    Loading,
+    LoadingMore,
+    Loaded { page: LeadConnection, append: bool },
+    Failed(ApiError),
+}
+
+impl Reducible for ListState {
+    type Action = ListAction;
+
+    fn reduce(self: Rc<Self>, action: ListAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            ListAction::Loading => {
+                next.loading = true;
+                next.error = None;
+            }
+            ListAction::LoadingMore => {
+                next.loading_more = true;
+                next.error = None;
+            }
+            ListAction::Loaded { page, append } => {
+                let fresh = page.edges.into_iter().map(|e| e.node);
+                if append {
+                    // Offsets can shift when leads arrive meanwhile; never show one twice.
+                    for lead in fresh {
+                        if !next.rows.iter().any(|r| r.id == lead.id) {
+                            next.rows.push(lead);
+                        }
+                    }
+                } else {
+                    next.rows = fresh.collect();
+                }
+                next.total = page.total_count;
+                next.next_cursor = page
+                    .page_info
+                    .has_next_page
+                    .then_some(page.page_info.end_cursor)
+                    .flatten();
+                next.loading = false;
+                next.loading_more = false;
+                next.loaded = true;
+            }
+            ListAction::Failed(err) => {
+                next.loading = false;
+                next.loading_more = false;
+                next.error = Some(err);
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LeadListProps {
+    /// The page the filters belong to (its address gets the query string).
+    pub route: Route,
+    /// The Pool page: `pool: true` always, and no toggle for it.
+    #[prop_or_default]
+    pub pool_fixed: bool,
+    /// What to say when there are no leads at all (not merely none matching).
+    pub empty_title: Key,
+    pub empty_hint: Key,
+    #[prop_or_default]
+    pub empty_icon: Option<IconName>,
+    /// An action for that empty state, e.g. "New lead".
+    #[prop_or_default]
+    pub empty_action: Html,
+}
+
+#[component]
+pub fn LeadList(props: &LeadListProps) -> Html {
+    let i18n = use_i18n();
+    let client = use_client();
+    let (mut params, set_params) = use_list_params(props.route.clone());
+    if props.pool_fixed {
+        params.pool_only = true;
+    }
+    let state = use_reducer(ListState::default);
+    let generation = use_mut_ref(|| 0u32);
+    let retry = use_state(|| 0u32);
+
+    let filter = params.filter();
+    let sort = params.sort;
+
+    // A first page whenever the filters or sort change (and on "Try again").
+    {
+        let (client, dispatch, generation) =
+            (client.clone(), state.dispatcher(), generation.clone());
+        use_effect_with(
+            (filter.clone(), sort, *retry),
+            move |(filter, sort, _): &(LeadFilter, LeadSort, u32)| {
+                let mine = {
+                    let mut g = generation.borrow_mut();
+                    *g += 1;
+                    *g
+                };
+                dispatch.dispatch(ListAction::Loading);
+                let (filter, sort) = (filter.clone(), *sort);
+                spawn_local(async move {
+                    let result = leads::list(&client, &filter, sort, None).await;
+                    if *generation.borrow() != mine {
+                        return;
+                    }
+                    dispatch.dispatch(match result {
+                        Ok(page) => ListAction::Loaded {
+                            page,
+                            append: false,
+                        },
+                        Err(err) => ListAction::Failed(err),
+                    });
+                });
+            },
+        );
+    }
+
+    let load_more = {
+        let (client, dispatch, generation) =
+            (client.clone(), state.dispatcher(), generation.clone());
+        let (cursor, filter) = (state.next_cursor.clone(), filter.clone());
+        let busy = state.loading || state.loading_more;
+        Callback::from(move |_: MouseEvent| {
+            if busy {
+                return;
+            }
+            let mine = *generation.borrow();
+            let (client, dispatch, generation, cursor, filter) = (
+                client.clone(),
+                dispatch.clone(),
+                generation.clone(),
+                cursor.clone(),
+                filter.clone(),
+            );
+            dispatch.dispatch(ListAction::LoadingMore);
+            spawn_local(async move {
+                let result = leads::list(&client, &filter, sort, cursor).await;
+                if *generation.borrow() != mine {
+                    return;
+                }
+                dispatch.dispatch(match result {
+                    Ok(page) => ListAction::Loaded { page, append: true },
+                    Err(err) => ListAction::Failed(err),
+                });
+            });
+        })
+    };
+    let on_retry = {
+        let retry = retry.clone();
+        Callback::from(move |_| retry.set(*retry + 1))
+    };
+    let clear = {
+        let (params, set_params) = (params.clone(), set_params.clone());
+        Callback::from(move |_: MouseEvent| set_params.emit(params.cleared()))
+    };
+
+    // On the pool page "pool" is not a filter the user chose.
+    let user_filtered = ListParams {
+        pool_only: params.pool_only && !props.pool_fixed,
+        ..params.clone()
+    }
+    .is_filtered();
+    let first_load = state.loading && !state.loaded;
+    let show_empty = state.loaded && !state.loading && state.rows.is_empty();
+    let shown = state.rows.len().to_string();
+    let total = state.total.to_string();
+
+    let empty = if user_filtered {
+        html! {
+            <EmptyState icon={IconName::Search} title={i18n.t(Key::LeadsNoMatchTitle)} hint={i18n.t(Key::LeadsNoMatchHint)}>
+                <button type="button" class="btn btn-secondary" data-testid="clear-filters" onclick={clear.clone()}>
+                    { i18n.t(Key::ClearFilters) }
+                </button>
+            </EmptyState>
+        }
+    } else {
+        html! {
+            <EmptyState icon={props.empty_icon.unwrap_or(IconName::Leads)} title={i18n.t(props.empty_title)}
+                        hint={i18n.t(props.empty_hint)}>
+                { props.empty_action.clone() }
+            </EmptyState>
+        }
+    };
+
+    html! {
+        <div class="lead-list" data-testid="lead-list">
+            <LeadToolbar params={params.clone()} on_change={set_params} pool_fixed={props.pool_fixed} />
+            <div class="list-meta">
+                <span class="count" data-testid="lead-count" aria-live="polite">
+                    if state.loaded {
+                        if state.total == 1 {
+                            { i18n.t(Key::LeadsCountOne) }
+                        } else {
+                            { i18n.tf(Key::LeadsCount, &[("n", &total)]) }
+                        }
+                        if state.next_cursor.is_some() {
+                            <span class="count-extra">{ " · " }{ i18n.tf(Key::LeadsShown, &[("shown", &shown)]) }</span>
+                        }
+                    } else {
+                        { "\u{00a0}" }
+                    }
+                </span>
+                if user_filtered && !show_empty {
+                    <button type="button" class="btn btn-ghost btn-sm" data-testid="clear-filters" onclick={clear}>
+                        { i18n.t(Key::ClearFilters) }
+                    </button>
+                }
+            </div>
+            if let Some(err) = &state.error {
+                <ErrorNotice error={err.clone()} on_retry={on_retry} />
+            }
+            if show_empty {
+                <div class="card">{ empty }</div>
+            } else if state.error.is_none() || state.loaded {
+                <LeadTable rows={state.rows.clone()} loading={first_load} stale={state.loading && state.loaded} />
+                if state.next_cursor.is_some() {
+                    <div class="table-more">
+                        <button type="button" class="btn btn-secondary" data-testid="load-more"
+                                disabled={state.loading_more} aria-busy={state.loading_more.to_string()}
+                                onclick={load_more}>
+                            { i18n.t(if state.loading_more { Key::Loading } else { Key::LoadMore }) }
+                        </button>
+                    </div>
+                }
+            }
+        </div>
+    }
+}

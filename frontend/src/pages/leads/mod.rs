@@ -1,0 +1,84 @@
+//! Leads: the list with its filters, the "New lead" form, and one lead's page.
+//!
+//! - [`list`] is the list both this page and the Pool page show; [`params`] keeps its
+//!   filters in the address bar; [`toolbar`] and [`table`] are its two halves.
+//! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead.
+//! - [`badges`] holds the small pieces (stage, score, owner) the list and detail share.
+
+mod badges;
+pub mod detail;
+mod form;
+pub mod list;
+mod params;
+mod table;
+mod timeline;
+mod toolbar;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::leads::DuplicateMatch;
+use crate::components::icon::{Icon, IconName};
+use crate::components::page_header::PageHeader;
+use crate::i18n::{use_i18n, Key};
+use crate::routes::Route;
+use form::{Captured, LeadForm};
+use list::LeadList;
+
+/// How a merge was recognised, in words.
+fn match_key(by: DuplicateMatch) -> Key {
+    match by {
+        DuplicateMatch::Email => Key::MatchEmail,
+        DuplicateMatch::Phone => Key::MatchPhone,
+        DuplicateMatch::CompanyAndName => Key::MatchCompanyAndName,
+    }
+}
+
+#[component]
+pub fn LeadsPage() -> Html {
+    let i18n = use_i18n();
+    let navigator = use_navigator();
+    let form_open = use_state(|| false);
+
+    let open = {
+        let form_open = form_open.clone();
+        Callback::from(move |_: MouseEvent| form_open.set(true))
+    };
+    let on_cancel = {
+        let form_open = form_open.clone();
+        Callback::from(move |_| form_open.set(false))
+    };
+    // Straight to the lead, carrying the outcome so its page can say what happened.
+    let on_captured = {
+        let form_open = form_open.clone();
+        Callback::from(move |captured: Captured| {
+            form_open.set(false);
+            if let Some(navigator) = &navigator {
+                let to = Route::LeadDetail {
+                    id: captured.lead_id.clone(),
+                };
+                navigator.push_with_state(&to, captured);
+            }
+        })
+    };
+    let new_lead_button = |testid: &'static str| {
+        html! {
+            <button type="button" class="btn btn-primary" data-testid={testid} onclick={open.clone()}>
+                <Icon name={IconName::Plus} />{ i18n.t(Key::NewLead) }
+            </button>
+        }
+    };
+
+    html! {
+        <section class="page" data-testid="page-leads">
+            <PageHeader title={i18n.t(Key::NavLeads)} subtitle={AttrValue::from(i18n.t(Key::LeadsSubtitle))}>
+                { new_lead_button("new-lead") }
+            </PageHeader>
+            <LeadList route={Route::Leads} empty_title={Key::LeadsEmptyTitle} empty_hint={Key::LeadsEmptyHint}
+                      empty_action={new_lead_button("new-lead-empty")} />
+            if *form_open {
+                <LeadForm {on_captured} {on_cancel} />
+            }
+        </section>
+    }
+}

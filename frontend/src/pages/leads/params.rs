@@ -1,0 +1,213 @@
+//! The list's filters and sort as they live in the address bar, so a reload or a shared
+//! link opens the same list: `/leads?q=张&stage=lead,mql&source=web_form&pool=1&sort=newest`.
+//!
+//! [`ListParams`] is what the page works with; [`ListQuery`] is its flat, all-strings
+//! form for the query string. Unknown or malformed values are dropped, never an error:
+//! a hand-edited link still opens a list. [`use_list_params`] ties the two to the router.
+
+use leadflow_shared::{Channel, LeadStage};
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::leads::{LeadFilter, LeadSort};
+use crate::routes::Route;
+
+/// What the lead list shows, in which order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListParams {
+    /// Free text as typed; matched against name, company, email and phone.
+    pub search: String,
+    /// Empty: every stage.
+    pub stages: Vec<LeadStage>,
+    pub source: Option<Channel>,
+    pub pool_only: bool,
+    pub sort: LeadSort,
+}
+
+/// The query-string form of [`ListParams`]; absent parts are left out of the URL.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+impl ListParams {
+    pub fn from_query(query: &ListQuery) -> ListParams {
+        let mut stages: Vec<LeadStage> = query
+            .stage
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|s| LeadStage::parse(s.trim()))
+            .collect();
+        // Funnel order, no repeats: the same set always gives the same URL and request.
+        stages.sort_by_key(|s| LeadStage::ALL.iter().position(|x| x == s));
+        stages.dedup();
+        ListParams {
+            search: query.q.clone().unwrap_or_default(),
+            stages,
+            source: query.source.as_deref().and_then(Channel::parse),
+            pool_only: matches!(query.pool.as_deref(), Some("1" | "true")),
+            sort: query
+                .sort
+                .as_deref()
+                .and_then(LeadSort::from_query)
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn to_query(&self) -> ListQuery {
+        let search = self.search.trim();
+        ListQuery {
+            q: (!search.is_empty()).then(|| search.to_owned()),
+            stage: (!self.stages.is_empty()).then(|| {
+                self.stages
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+            source: self.source.map(|c| c.as_str().to_owned()),
+            pool: self.pool_only.then(|| "1".to_owned()),
+            sort: (self.sort != LeadSort::default()).then(|| self.sort.as_query().to_owned()),
+        }
+    }
+
+    /// The server-side filter these parameters ask for.
+    pub fn filter(&self) -> LeadFilter {
+        let search = self.search.trim();
+        LeadFilter {
+            stages: self.stages.clone(),
+            sources: self.source.into_iter().collect(),
+            pool: self.pool_only,
+            search: (!search.is_empty()).then(|| search.to_owned()),
+        }
+    }
+
+    /// Whether anything narrows the list (the sort does not).
+    pub fn is_filtered(&self) -> bool {
+        !self.search.trim().is_empty()
+            || !self.stages.is_empty()
+            || self.source.is_some()
+            || self.pool_only
+    }
+
+    /// These parameters with `stage` switched on or off.
+    pub fn toggle_stage(&self, stage: LeadStage) -> ListParams {
+        let mut next = self.clone();
+        if let Some(at) = next.stages.iter().position(|s| *s == stage) {
+            next.stages.remove(at);
+        } else {
+            next.stages.push(stage);
+            next.stages
+                .sort_by_key(|s| LeadStage::ALL.iter().position(|x| x == s));
+        }
+        next
+    }
+
+    /// Only the sort kept: what "clear filters" leads to.
+    pub fn cleared(&self) -> ListParams {
+        ListParams {
+            sort: self.sort,
+            ..ListParams::default()
+        }
+    }
+}
+
+/// The list parameters of the current address, and a callback that replaces them (the
+/// address changes with `replace`, so typing a search does not fill the back button).
+#[hook]
+pub fn use_list_params(route: Route) -> (ListParams, Callback<ListParams>) {
+    let location = use_location();
+    let navigator = use_navigator();
+    let params = location
+        .and_then(|l| l.query::<ListQuery>().ok())
+        .map(|q| ListParams::from_query(&q))
+        .unwrap_or_default();
+    let set = Callback::from(move |next: ListParams| {
+        if let Some(navigator) = &navigator {
+            if let Err(err) = navigator.replace_with_query(&route, next.to_query()) {
+                gloo::console::warn!(format!(
+                    "could not write the list filters to the URL: {err}"
+                ));
+            }
+        }
+    });
+    (params, set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_make_an_empty_query() {
+        assert_eq!(ListParams::default().to_query(), ListQuery::default());
+        assert!(!ListParams::default().is_filtered());
+    }
+
+    #[test]
+    fn params_round_trip_through_the_query() {
+        let params = ListParams {
+            search: "张伟".into(),
+            stages: vec![LeadStage::Lead, LeadStage::Mql],
+            source: Some(Channel::PaidAds),
+            pool_only: true,
+            sort: LeadSort::CreatedDesc,
+        };
+        let query = params.to_query();
+        assert_eq!(query.stage.as_deref(), Some("lead,mql"));
+        assert_eq!(query.source.as_deref(), Some("paid_ads"));
+        assert_eq!(query.pool.as_deref(), Some("1"));
+        assert_eq!(query.sort.as_deref(), Some("newest"));
+        assert_eq!(ListParams::from_query(&query), params);
+    }
+
+    #[test]
+    fn junk_in_a_hand_edited_link_is_dropped() {
+        let query = ListQuery {
+            q: None,
+            stage: Some("mql,bogus,lead,mql".into()),
+            source: Some("carrier_pigeon".into()),
+            pool: Some("maybe".into()),
+            sort: Some("random".into()),
+        };
+        let params = ListParams::from_query(&query);
+        assert_eq!(params.stages, vec![LeadStage::Lead, LeadStage::Mql]);
+        assert_eq!(params.source, None);
+        assert!(!params.pool_only);
+        assert_eq!(params.sort, LeadSort::ScoreDesc);
+    }
+
+    #[test]
+    fn toggling_a_stage_keeps_funnel_order() {
+        let params = ListParams::default()
+            .toggle_stage(LeadStage::Sql)
+            .toggle_stage(LeadStage::Lead);
+        assert_eq!(params.stages, vec![LeadStage::Lead, LeadStage::Sql]);
+        assert_eq!(
+            params.toggle_stage(LeadStage::Lead).stages,
+            vec![LeadStage::Sql]
+        );
+    }
+
+    #[test]
+    fn blank_search_is_no_filter() {
+        let params = ListParams {
+            search: "   ".into(),
+            ..ListParams::default()
+        };
+        assert!(!params.is_filtered());
+        assert_eq!(params.filter().search, None);
+        assert_eq!(params.to_query().q, None);
+    }
+}
