@@ -21,6 +21,12 @@ pub struct AppState {
     pub events: EventBus,
     /// Submissions per address to the public form endpoint.
     pub form_limiter: http::limits::RateLimiter,
+    /// Signs per-lead tracking tokens for website behaviour events.
+    pub tracking: crate::domain::tracking::TrackingKey,
+    /// Behaviour events per address to the public tracking endpoint.
+    pub tracking_limiter: http::limits::RateLimiter,
+    /// Wakes this server's job runner when work is enqueued.
+    pub jobs: crate::jobs::Queue,
     pub config: Arc<Config>,
 }
 
@@ -31,7 +37,8 @@ pub struct HttpState {
     pub schema: AppSchema,
 }
 
-/// Web-to-lead endpoints: any site may post to them, so they alone allow every origin.
+/// Web-to-lead forms and behaviour tracking: any site may post to them, so they alone
+/// allow every origin.
 fn public_forms() -> Router<HttpState> {
     use axum::http::{header, Method};
     let cors = tower_http::cors::CorsLayer::new()
@@ -41,6 +48,7 @@ fn public_forms() -> Router<HttpState> {
     Router::new()
         .route("/f/{key}", get(http::forms::show).post(http::forms::submit))
         .route("/f/{key}/thanks", get(http::forms::thanks))
+        .route("/t", post(http::tracking::track))
         .layer(cors)
 }
 
@@ -56,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(http::graphql::subscriptions))
         .route("/healthz", get(http::health::healthz))
+        .route("/imports/upload", post(http::imports::upload))
+        .route("/imports/{id}/errors.csv", get(http::imports::errors_csv))
         .route("/metrics", get(http::metrics::render))
         .merge(public_forms());
     if config.graphiql {

@@ -23,7 +23,17 @@ pub struct Config {
     pub graphiql: bool,
     /// `LEADFLOW_ACCESS_TOKEN_TTL_SECS`: lifetime of an access token.
     pub access_token_ttl_secs: i64,
+    /// `LEADFLOW_DATA_DIR`: files the server keeps (uploaded CSV imports).
+    pub data_dir: PathBuf,
+    /// `LEADFLOW_MAX_UPLOAD_BYTES`: the largest CSV upload accepted.
+    pub max_upload_bytes: u64,
+    /// Rows an import writes per transaction; a crash re-does at most this many.
+    pub import_chunk_rows: usize,
 }
+
+/// 512 MiB: a few million rows of a typical lead list.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+pub const DEFAULT_IMPORT_CHUNK_ROWS: usize = 200;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://leadflow.db?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -59,7 +69,16 @@ impl Config {
                 "LEADFLOW_JWT_SECRET must be at least 32 characters"
             );
         }
+        let max_upload_bytes = match var("LEADFLOW_MAX_UPLOAD_BYTES") {
+            None => DEFAULT_MAX_UPLOAD_BYTES,
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).with_context(|| {
+                format!("LEADFLOW_MAX_UPLOAD_BYTES={v} must be a positive number of bytes")
+            })?,
+        };
         Ok(Config {
+            data_dir: var("LEADFLOW_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from),
+            max_upload_bytes,
+            import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             bind,
             jwt_secret,
@@ -69,9 +88,13 @@ impl Config {
         })
     }
 
-    /// A configuration for tests: loopback on a free port, the given database.
+    /// A configuration for tests: loopback on a free port, the given database, a fresh
+    /// data directory under the system's temp folder (tests may point it elsewhere).
     pub fn for_tests(database_url: impl Into<String>, dist_dir: PathBuf) -> Config {
         Config {
+            data_dir: std::env::temp_dir().join(format!("leadflow-{}", uuid::Uuid::new_v4())),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: None,

@@ -21,15 +21,25 @@ pub struct UserChanged {
     pub user_id: Uuid,
 }
 
+/// An import advanced (a chunk committed) or finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgressed {
+    pub import_id: Uuid,
+    pub rows_done: i64,
+    pub total_rows: Option<i64>,
+}
+
 #[derive(Clone)]
 pub struct EventBus {
     users: broadcast::Sender<UserChanged>,
+    imports: broadcast::Sender<ImportProgressed>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         EventBus {
             users: broadcast::channel(1024).0,
+            imports: broadcast::channel(1024).0,
         }
     }
 }
@@ -42,5 +52,13 @@ impl EventBus {
 
     pub fn subscribe_users(&self) -> broadcast::Receiver<UserChanged> {
         self.users.subscribe()
+    }
+
+    pub fn publish_import(&self, event: ImportProgressed) {
+        let _ = self.imports.send(event);
+    }
+
+    pub fn subscribe_imports(&self) -> broadcast::Receiver<ImportProgressed> {
+        self.imports.subscribe()
     }
 }

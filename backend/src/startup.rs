@@ -79,6 +79,8 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// Form submissions one address may make per minute: plenty for an office behind one
 /// NAT, too few for a flood.
 pub const FORM_POSTS_PER_MINUTE: u32 = 30;
+/// Tracking events one address may send per minute (a busy reader clicks a lot).
+pub const TRACKING_EVENTS_PER_MINUTE: u32 = 300;
 
 /// A connected, migrated application bound to its port, not yet serving.
 pub struct Application {
@@ -106,6 +108,12 @@ impl Application {
                 FORM_POSTS_PER_MINUTE,
                 Duration::from_secs(60),
             ),
+            tracking: crate::domain::tracking::TrackingKey::derive(&secret),
+            tracking_limiter: crate::http::limits::RateLimiter::new(
+                TRACKING_EVENTS_PER_MINUTE,
+                Duration::from_secs(60),
+            ),
+            jobs: crate::jobs::Queue::default(),
             config: Arc::new(config),
         };
         Ok(Application { listener, state })
@@ -124,14 +132,20 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Background jobs run beside the HTTP server and stop after it.
+        let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+        let runner = tokio::spawn(crate::jobs::runner(self.state.clone()).run(jobs_stopped));
         let router = app::router(self.state);
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+        let _ = stop_jobs.send(true);
+        let _ = runner.await;
+        served
     }
 }
 

@@ -8,6 +8,8 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_leads;
 mod m20261122_000003_capture;
 mod m20261122_000004_forms;
+mod m20261122_000005_tasks;
+mod m20261122_000006_imports;
 
 pub struct Migrator;
 
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_leads::Migration),
             Box::new(m20261122_000003_capture::Migration),
             Box::new(m20261122_000004_forms::Migration),
+            Box::new(m20261122_000005_tasks::Migration),
+            Box::new(m20261122_000006_imports::Migration),
         ]
     }
 }

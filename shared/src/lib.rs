@@ -5,10 +5,12 @@
 //! GraphQL schema; the browser compiles it without, so the wasm bundle stays small.
 
 pub mod access;
+pub mod activity;
 pub mod errors;
 pub mod lead;
 pub mod normalize;
 
 pub use access::{ApiScope, Role};
+pub use activity::{ActivityKind, ActivityOutcome, BehaviourKind};
 pub use errors::UserErrorCode;
 pub use lead::{Channel, LeadStage};

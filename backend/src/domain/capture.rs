@@ -4,6 +4,9 @@
 //! validate → normalise → find a duplicate → merge into it or create → record the event
 //! → write the outbox row, all in one transaction. A capture with an idempotency key
 //! that was already seen returns the first result and writes nothing.
+//!
+//! [`capture`] opens its own transaction; [`capture_in`] runs inside a caller's (a CSV
+//! import chunk) and takes a [`DedupPolicy`].
 
 use chrono::{DateTime, Utc};
 use leadflow_shared::normalize::{company_key, Email, Phone, PhoneError};
@@ -421,6 +424,101 @@ async fn capture_once(
     }
     check_campaign(&txn, clean.campaign_id).await?;
     let now = Utc::now();
+    let Applied::Captured(captured) =
+        apply(&txn, actor, clean, origin, DedupPolicy::Merge, now).await?
+    else {
+        return Err(DomainError::Internal(anyhow::anyhow!(
+            "the merge policy never skips"
+        )));
+    };
+    if let Some(key) = key {
+        capture_request::ActiveModel {
+            principal: Set(principal.to_string()),
+            idempotency_key: Set(key.to_string()),
+            lead_id: Set(captured.lead.id),
+            outcome: Set(captured.outcome.as_str().to_string()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(lead_id = %captured.lead.id, outcome = captured.outcome.as_str(), source = clean.source.as_str(), "lead captured");
+    Ok(*captured)
+}
+
+/// What to do with a capture that matches an existing lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DedupPolicy {
+    /// Leave the existing lead alone and drop the capture.
+    Skip,
+    /// Fill the existing lead's empty fields (what every live intake does).
+    #[default]
+    Merge,
+    /// Create a new lead regardless of duplicates.
+    Create,
+}
+
+impl DedupPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DedupPolicy::Skip => "skip",
+            DedupPolicy::Merge => "merge",
+            DedupPolicy::Create => "create",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DedupPolicy> {
+        [DedupPolicy::Skip, DedupPolicy::Merge, DedupPolicy::Create]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// The result of a capture run inside a caller's transaction.
+#[derive(Debug, Clone)]
+pub enum Applied {
+    Captured(Box<Captured>),
+    /// A duplicate existed and the policy said to skip: nothing was written.
+    Skipped {
+        duplicate_of: Uuid,
+        matched_by: MatchedBy,
+    },
+}
+
+/// Captures one lead inside the caller's transaction (a CSV chunk, a batch), under the
+/// given dedup policy. No idempotency key: the caller's own bookkeeping, committed in
+/// the same transaction, is what makes its retries exactly-once. Invalid input is
+/// refused before anything is written.
+pub async fn capture_in(
+    txn: &impl ConnectionTrait,
+    actor: Actor,
+    input: &CaptureInput,
+    policy: DedupPolicy,
+) -> DomainResult<Applied> {
+    let clean = validate(input).map_err(DomainError::Invalid)?;
+    check_campaign(txn, clean.campaign_id).await?;
+    apply(
+        txn,
+        actor,
+        &clean,
+        input.origin.as_ref(),
+        policy,
+        Utc::now(),
+    )
+    .await
+}
+
+/// Finds a duplicate, then merges, skips or creates, records the event and the outbox
+/// row — on the caller's connection, which is a transaction.
+async fn apply(
+    txn: &impl ConnectionTrait,
+    actor: Actor,
+    clean: &Clean,
+    origin: Option<&serde_json::Value>,
+    policy: DedupPolicy,
+    now: DateTime<Utc>,
+) -> DomainResult<Applied> {
     let submitted = serde_json::json!({
         "source": clean.source.as_str(),
         "campaignId": clean.campaign_id,
@@ -430,13 +528,23 @@ async fn capture_once(
         "phone": clean.phone.as_ref().map(|(raw, _)| raw),
         "origin": origin,
     });
-    let (lead, outcome, matched_by) = match find_duplicate(&txn, clean).await? {
+    let duplicate = match policy {
+        DedupPolicy::Create => None,
+        DedupPolicy::Skip | DedupPolicy::Merge => find_duplicate(txn, clean).await?,
+    };
+    let (lead, outcome, matched_by) = match duplicate {
+        Some((existing, matched_by)) if policy == DedupPolicy::Skip => {
+            return Ok(Applied::Skipped {
+                duplicate_of: existing.id,
+                matched_by,
+            });
+        }
         Some((existing, matched_by)) => {
-            let merged = merge_into(&txn, existing, clean, now).await?;
+            let merged = merge_into(txn, existing, clean, now).await?;
             let mut data = submitted.clone();
             data["matchedBy"] = matched_by.as_str().into();
             event(merged.id, "captured_again", actor, data, now)
-                .insert(&txn)
+                .insert(txn)
                 .await?;
             announce(
                 "lead.merged_capture",
@@ -444,14 +552,14 @@ async fn capture_once(
                 serde_json::json!({ "leadId": merged.id, "matchedBy": matched_by.as_str() }),
                 now,
             )
-            .insert(&txn)
+            .insert(txn)
             .await?;
             (merged, CaptureOutcome::Merged, Some(matched_by))
         }
         None => {
-            let created = create(&txn, clean, now).await?;
+            let created = create(txn, clean, now).await?;
             event(created.id, "captured", actor, submitted, now)
-                .insert(&txn)
+                .insert(txn)
                 .await?;
             announce(
                 "lead.captured",
@@ -459,30 +567,17 @@ async fn capture_once(
                 serde_json::json!({ "leadId": created.id, "source": clean.source.as_str() }),
                 now,
             )
-            .insert(&txn)
+            .insert(txn)
             .await?;
             (created, CaptureOutcome::Created, None)
         }
     };
-    if let Some(key) = key {
-        capture_request::ActiveModel {
-            principal: Set(principal.to_string()),
-            idempotency_key: Set(key.to_string()),
-            lead_id: Set(lead.id),
-            outcome: Set(outcome.as_str().to_string()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    tracing::info!(lead_id = %lead.id, outcome = outcome.as_str(), source = clean.source.as_str(), "lead captured");
-    Ok(Captured {
+    Ok(Applied::Captured(Box::new(Captured {
         lead,
         outcome,
         matched_by,
         replayed: false,
-    })
+    })))
 }
 
 async fn create(

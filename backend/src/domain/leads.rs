@@ -207,7 +207,7 @@ pub async fn list(
 
 /// One lead, if the caller may see it.
 pub async fn find_visible(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     visibility: &Visibility,
     id: Uuid,
 ) -> DomainResult<Option<lead::Model>> {

@@ -1,15 +1,18 @@
 //! The business of Leadflow. Knows the database and the shared rules crate; knows
 //! nothing of HTTP or GraphQL. Each module is an area a sales team would name.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod capture;
 pub mod demo;
 pub mod forms;
+pub mod imports;
 pub mod leads;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
+pub mod tracking;
 pub mod users;
 
 use uuid::Uuid;

@@ -6,11 +6,15 @@ pub mod audit_log;
 pub mod campaign;
 pub mod capture_request;
 pub mod form;
+pub mod import_job;
+pub mod import_row_error;
+pub mod job;
 pub mod lead;
 pub mod lead_event;
 pub mod outbox;
 pub mod refresh_token;
 pub mod server_setting;
+pub mod task;
 pub mod team;
 pub mod user;
 

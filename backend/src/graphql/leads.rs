@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::errors::{internal, payload, UserError};
 use super::guards::{principal, AccessGuard};
 use super::loaders::UserLoader;
-use super::types::{cursor, page_window, PageInfo, User};
+use super::types::{page, page_window, PageInfo, User};
 use super::users::parse_id;
 use crate::app::AppState;
 use crate::auth::Principal;
@@ -19,7 +19,7 @@ use crate::domain::Actor;
 use crate::entity::{lead, lead_event};
 
 /// What the caller may see, or `None` for an API key without `leads:read`.
-async fn visibility(ctx: &Context<'_>) -> async_graphql::Result<Option<Visibility>> {
+pub(super) async fn visibility(ctx: &Context<'_>) -> async_graphql::Result<Option<Visibility>> {
     let state = ctx.data_unchecked::<AppState>();
     Ok(match principal(ctx)? {
         Principal::User(u) => Some(
@@ -32,7 +32,7 @@ async fn visibility(ctx: &Context<'_>) -> async_graphql::Result<Option<Visibilit
     })
 }
 
-fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+pub(super) fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
     Ok(match principal(ctx)? {
         Principal::User(u) => Actor::user(u.id),
         Principal::ApiKey(k) => Actor {
@@ -138,6 +138,21 @@ impl Lead {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Open and done tasks on the lead, soonest due first.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::activities::Task>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let rows = crate::domain::activities::tasks_on_lead(&state.db, self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(rows.into_iter().map(super::activities::Task).collect())
+    }
+    /// A signed token for the website to report this lead's behaviour to `POST /t`.
+    async fn tracking_token(&self, ctx: &Context<'_>) -> String {
+        ctx.data_unchecked::<AppState>().tracking.token(self.0.id)
+    }
     /// Everything that happened to the lead, newest first.
     #[graphql(complexity = "first.unwrap_or(50).max(0) as usize * child_complexity")]
     async fn timeline(
@@ -159,7 +174,7 @@ impl Lead {
     }
 }
 
-pub struct LeadEvent(lead_event::Model);
+pub struct LeadEvent(pub lead_event::Model);
 
 #[Object]
 impl LeadEvent {
@@ -288,22 +303,12 @@ impl LeadsQuery {
             leads::list(&state.db, &visibility, &domain_filter, sort, offset, limit)
                 .await
                 .map_err(internal)?;
-        let count = rows.len() as u64;
-        let edges: Vec<LeadEdge> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| LeadEdge {
-                node: Lead(l),
-                cursor: cursor::encode(offset + i as u64),
-            })
-            .collect();
+        let (edges, page_info) = page(rows, offset, total, |l, cursor| LeadEdge {
+            node: Lead(l),
+            cursor,
+        });
         Ok(LeadConnection {
-            page_info: PageInfo {
-                has_next_page: offset + count < total,
-                has_previous_page: offset > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info,
             edges,
             total_count: total as i64,
         })

@@ -4,10 +4,12 @@
 //! the result to a payload with `userErrors`. Authorisation failures and malformed
 //! requests are top-level errors carrying `extensions.code`.
 
+mod activities;
 mod api_keys;
 mod errors;
 mod forms;
 mod guards;
+mod imports;
 mod leads;
 mod loaders;
 mod session;
@@ -32,6 +34,8 @@ pub struct Query(
     api_keys::ApiKeysQuery,
     leads::LeadsQuery,
     forms::FormsQuery,
+    imports::ImportsQuery,
+    activities::ActivitiesQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,10 +46,12 @@ pub struct Mutation(
     api_keys::ApiKeysMutation,
     leads::LeadsMutation,
     forms::FormsMutation,
+    imports::ImportsMutation,
+    activities::ActivitiesMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(users::UsersSubscription);
+pub struct Subscription(users::UsersSubscription, imports::ImportsSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

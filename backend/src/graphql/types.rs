@@ -128,6 +128,28 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+/// Turns rows fetched at `offset` into edges (each with its cursor) and the page info.
+pub fn page<T, E>(
+    rows: Vec<T>,
+    offset: u64,
+    total: u64,
+    edge: impl Fn(T, String) -> E,
+) -> (Vec<E>, PageInfo) {
+    let count = rows.len() as u64;
+    let info = PageInfo {
+        has_next_page: offset + count < total,
+        has_previous_page: offset > 0,
+        start_cursor: (count > 0).then(|| cursor::encode(offset)),
+        end_cursor: (count > 0).then(|| cursor::encode(offset + count - 1)),
+    };
+    let edges = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| edge(row, cursor::encode(offset + i as u64)))
+        .collect();
+    (edges, info)
+}
+
 /// Offset cursors: opaque to clients, stable for a list sorted on a unique key.
 pub mod cursor {
     use base64::Engine;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::errors::{bad_id, internal, payload, UserError};
 use super::guards::{current_user, RoleGuard};
-use super::types::{cursor, page_window, PageInfo, User};
+use super::types::{page, page_window, PageInfo, User};
 use crate::app::AppState;
 use crate::domain::{users, Actor};
 use crate::events::UserChangeKind as DomainKind;
@@ -55,22 +55,12 @@ impl UsersQuery {
         let (rows, total) = users::list(&state.db, search.as_deref(), offset, limit)
             .await
             .map_err(internal)?;
-        let count = rows.len() as u64;
-        let edges: Vec<UserEdge> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, u)| UserEdge {
-                node: User(u),
-                cursor: cursor::encode(offset + i as u64),
-            })
-            .collect();
+        let (edges, page_info) = page(rows, offset, total, |u, cursor| UserEdge {
+            node: User(u),
+            cursor,
+        });
         Ok(UserConnection {
-            page_info: PageInfo {
-                has_next_page: offset + count < total,
-                has_previous_page: offset > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info,
             edges,
             total_count: total as i64,
         })

@@ -14,7 +14,7 @@ use crate::auth::Authentication;
 use crate::domain::sessions;
 use crate::graphql::{self as gql, ErrorCode};
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()

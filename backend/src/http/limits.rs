@@ -31,6 +31,10 @@ fn too_large() -> Response {
 /// HTTP layer holds the client to it), and after reading at most the limit when it is
 /// not (chunked uploads).
 pub async fn body_size(request: Request, next: Next) -> Response {
+    // CSV uploads stream to disk under their own, larger cap.
+    if request.uri().path() == crate::http::imports::UPLOAD_PATH {
+        return next.run(request).await;
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

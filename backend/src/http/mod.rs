@@ -5,6 +5,8 @@ pub mod forms;
 pub mod graphql;
 pub mod headers;
 pub mod health;
+pub mod imports;
 pub mod limits;
 pub mod metrics;
 pub mod spa;
+pub mod tracking;

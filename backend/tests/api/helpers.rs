@@ -13,6 +13,8 @@ pub struct TestApp {
     pub server: Spawned,
     pub client: reqwest::Client,
     pub admin_id: String,
+    /// What the server was started with; [`TestApp::restart`] reuses it.
+    pub config: Config,
     _dir: tempfile::TempDir,
 }
 
@@ -44,6 +46,11 @@ async fn fresh_database(dir: &tempfile::TempDir) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A test server whose configuration the test adjusts first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     leadflow::install_crypto_provider();
     // `RUST_LOG=leadflow=debug cargo test ...` shows the server's logs of a failing test.
     let _ = tracing_subscriber::fmt()
@@ -60,8 +67,10 @@ pub async fn spawn_app() -> TestApp {
         "<!doctype html><title>Leadflow test shell</title>",
     )
     .expect("index");
-    let config = Config::for_tests(fresh_database(&dir).await, PathBuf::from(&dist));
-    let server = startup::spawn(config).await.expect("server starts");
+    let mut config = Config::for_tests(fresh_database(&dir).await, PathBuf::from(&dist));
+    config.data_dir = dir.path().join("data");
+    configure(&mut config);
+    let server = startup::spawn(config.clone()).await.expect("server starts");
     let admin =
         leadflow::domain::users::create_admin(&server.db, ADMIN_EMAIL, Some(ADMIN_PASSWORD))
             .await
@@ -70,11 +79,35 @@ pub async fn spawn_app() -> TestApp {
         server,
         client: reqwest::Client::new(),
         admin_id: admin.id.to_string(),
+        config,
         _dir: dir,
     }
 }
 
 impl TestApp {
+    /// Stops the server (its background jobs abandoned mid-way, as in a crash or a
+    /// deploy) and starts a new one on the same database and data folder.
+    pub async fn restart(self) -> TestApp {
+        let TestApp {
+            server,
+            client,
+            admin_id,
+            config,
+            _dir,
+        } = self;
+        server.shutdown().await;
+        let server = startup::spawn(config.clone())
+            .await
+            .expect("server restarts");
+        TestApp {
+            server,
+            client,
+            admin_id,
+            config,
+            _dir,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.url())
     }

@@ -5,11 +5,13 @@
 mod helpers;
 
 mod accounts;
+mod activities;
 mod api_keys;
 mod capture;
 mod cli;
 mod demo;
 mod forms;
+mod imports;
 mod limits;
 mod platform;
 mod schema;

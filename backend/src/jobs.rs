@@ -1,0 +1,328 @@
+//! The durable job queue: background work that must happen once, even across crashes
+//! and restarts (CSV imports today; SLA timers, journey steps, emails, decay and
+//! webhooks as they arrive).
+//!
+//! A job is a row in `jobs`: a `kind` naming its handler, a JSON payload, a time it is
+//! due. [`enqueue`] writes it in the caller's transaction, so the job exists exactly
+//! when the change that asked for it does. A [`Runner`] (one per server, started by
+//! `startup`) claims one due job at a time by taking a lease (`locked_until`,
+//! `locked_by`): on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several servers on one
+//! database never claim the same job; on SQLite inside a `BEGIN IMMEDIATE` transaction.
+//! The lease is renewed while the handler works; a worker that dies stops renewing and
+//! its job is claimed again once the lease runs out. Handlers therefore run *at least*
+//! once and make their effects exactly-once themselves (an import commits its resume
+//! position with each chunk of rows).
+//!
+//! The runner wakes at once when this server enqueues ([`Queue::wake`]) and polls
+//! slowly for jobs enqueued elsewhere or falling due.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::entity::job;
+
+/// How long a claim holds before another worker may take the job over.
+pub const LEASE: Duration = Duration::from_secs(60);
+/// How often an idle runner looks for due jobs it was not woken for.
+pub const POLL: Duration = Duration::from_secs(5);
+/// After this many failed attempts a job is given up (kept, with its last error).
+pub const MAX_ATTEMPTS: i32 = 20;
+
+/// A claimed job, as its handler sees it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// 1 on the first run.
+    pub attempt: i32,
+}
+
+/// Adds a job due at `run_at`, on the caller's connection (usually its transaction).
+/// Call [`Queue::wake`] after committing.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    payload: serde_json::Value,
+    run_at: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    job::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.to_string()),
+        payload: Set(payload),
+        run_at: Set(run_at),
+        attempts: Set(0),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        done_at: Set(None),
+        last_error: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(id)
+}
+
+/// This server's handle on the queue: lets code that enqueued wake the runner.
+#[derive(Clone, Default)]
+pub struct Queue {
+    wake: Arc<Notify>,
+}
+
+impl Queue {
+    /// Tells the runner a job may be due now. A wake with nobody waiting is kept for
+    /// the runner's next wait, so none is lost.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+type Handler = Arc<dyn Fn(AppState, Job) -> BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
+
+/// Claims due jobs and runs their handlers, one at a time, until stopped.
+pub struct Runner {
+    state: AppState,
+    handlers: HashMap<&'static str, Handler>,
+    id: Uuid,
+    lease: Duration,
+    poll: Duration,
+}
+
+/// The runner with every kind of job the server knows.
+pub fn runner(state: AppState) -> Runner {
+    Runner::new(state).handle(crate::domain::imports::JOB_KIND, |state, job| async move {
+        crate::domain::imports::run_job(&state.db, &state.events, &state.config, &job).await
+    })
+}
+
+impl Runner {
+    pub fn new(state: AppState) -> Self {
+        Runner {
+            state,
+            handlers: HashMap::new(),
+            id: Uuid::now_v7(),
+            lease: LEASE,
+            poll: POLL,
+        }
+    }
+
+    /// Registers the handler for jobs of `kind`. An `Err` is retried later with
+    /// backoff; a handler gives up on its own by returning `Ok` after recording why.
+    pub fn handle<F, Fut>(mut self, kind: &'static str, handler: F) -> Self
+    where
+        F: Fn(AppState, Job) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        self.handlers
+            .insert(kind, Arc::new(move |s, j| Box::pin(handler(s, j))));
+        self
+    }
+
+    /// Runs until `stop` turns true (or its sender is dropped). A job in progress is
+    /// then abandoned mid-way — its handler's open transaction rolls back — and its
+    /// lease released so the next start picks it up at once.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let wake = self.state.jobs.wake.clone();
+        tracing::debug!(runner = %self.id, "job runner started");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            match self.claim().await {
+                Ok(Some(job)) => {
+                    if self.work(job, &mut stop).await {
+                        continue;
+                    }
+                    break;
+                }
+                Ok(None) => {}
+                Err(err) => tracing::error!(error = %err, "claiming a job failed"),
+            }
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(self.poll) => {}
+                changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
+            }
+        }
+        if let Err(err) = self.release().await {
+            tracing::warn!(error = %err, "releasing job leases on shutdown failed");
+        }
+        tracing::debug!(runner = %self.id, "job runner stopped");
+    }
+
+    /// Takes the lease of the oldest due job this runner can handle.
+    async fn claim(&self) -> Result<Option<Job>, DbErr> {
+        let db = &self.state.db;
+        let backend = db.get_database_backend();
+        let txn = match backend {
+            DbBackend::Sqlite => crate::domain::begin_write(db).await?,
+            _ => db.begin().await?,
+        };
+        let now = Utc::now();
+        let kinds: Vec<&str> = self.handlers.keys().copied().collect();
+        let mut due = job::Entity::find()
+            .filter(job::Column::DoneAt.is_null())
+            .filter(job::Column::RunAt.lte(now))
+            .filter(job::Column::Kind.is_in(kinds))
+            .filter(
+                Condition::any()
+                    .add(job::Column::LockedUntil.is_null())
+                    .add(job::Column::LockedUntil.lt(now)),
+            )
+            .order_by_asc(job::Column::RunAt)
+            .order_by_asc(job::Column::Id)
+            .limit(1);
+        if backend == DbBackend::Postgres {
+            due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let Some(found) = due.one(&txn).await? else {
+            txn.commit().await?;
+            return Ok(None);
+        };
+        let attempt = found.attempts + 1;
+        job::Entity::update_many()
+            .col_expr(
+                job::Column::LockedUntil,
+                Expr::value(now + self.lease_chrono()),
+            )
+            .col_expr(job::Column::LockedBy, Expr::value(self.id))
+            .col_expr(job::Column::Attempts, Expr::value(attempt))
+            .filter(job::Column::Id.eq(found.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        if found.locked_until.is_some() {
+            tracing::warn!(job_id = %found.id, kind = %found.kind, attempt, "job taken over after its lease expired");
+        }
+        Ok(Some(Job {
+            id: found.id,
+            kind: found.kind,
+            payload: found.payload,
+            attempt,
+        }))
+    }
+
+    fn lease_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(60))
+    }
+
+    /// Runs one job to its end, renewing the lease meanwhile. `false` when stopped.
+    async fn work(&self, job: Job, stop: &mut watch::Receiver<bool>) -> bool {
+        let Some(handler) = self.handlers.get(job.kind.as_str()) else {
+            return true;
+        };
+        tracing::debug!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "running job");
+        // Its own task: a panic fails the job, not the runner.
+        let mut task = tokio::spawn(handler(self.state.clone(), job.clone()));
+        let mut renew = tokio::time::interval(self.lease / 3);
+        renew.tick().await;
+        loop {
+            tokio::select! {
+                result = &mut task => {
+                    let result = match result {
+                        Ok(r) => r,
+                        Err(e) => Err(anyhow::anyhow!("the job's handler panicked: {e}")),
+                    };
+                    if let Err(err) = self.finish(&job, result).await {
+                        tracing::error!(job_id = %job.id, error = %err, "recording a job's end failed");
+                    }
+                    return true;
+                }
+                _ = renew.tick() => {
+                    if let Err(err) = self.renew(job.id).await {
+                        tracing::warn!(job_id = %job.id, error = %err, "renewing a job's lease failed");
+                    }
+                }
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        task.abort();
+                        let _ = task.await;
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn renew(&self, id: Uuid) -> Result<(), DbErr> {
+        let result = job::Entity::update_many()
+            .col_expr(
+                job::Column::LockedUntil,
+                Expr::value(Utc::now() + self.lease_chrono()),
+            )
+            .filter(job::Column::Id.eq(id))
+            .filter(job::Column::LockedBy.eq(self.id))
+            .exec(&self.state.db)
+            .await?;
+        if result.rows_affected == 0 {
+            tracing::warn!(job_id = %id, "lost the lease of a running job to another worker");
+        }
+        Ok(())
+    }
+
+    async fn finish(&self, job: &Job, result: anyhow::Result<()>) -> Result<(), DbErr> {
+        let now = Utc::now();
+        let mut update = job::Entity::update_many()
+            .col_expr(job::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(job::Column::LockedBy, Expr::value(None::<Uuid>));
+        match result {
+            Ok(()) => {
+                update = update
+                    .col_expr(job::Column::DoneAt, Expr::value(now))
+                    .col_expr(job::Column::LastError, Expr::value(None::<String>));
+            }
+            Err(err) => {
+                let message = format!("{err:#}");
+                if job.attempt >= MAX_ATTEMPTS {
+                    tracing::error!(job_id = %job.id, kind = %job.kind, error = %message, "job failed for the last time; giving up");
+                    update = update.col_expr(job::Column::DoneAt, Expr::value(now));
+                } else {
+                    let backoff =
+                        std::cmp::min(2_i64.saturating_pow(job.attempt.clamp(1, 10) as u32), 600);
+                    tracing::warn!(job_id = %job.id, kind = %job.kind, error = %message, retry_in_secs = backoff, "job failed; will retry");
+                    update = update.col_expr(
+                        job::Column::RunAt,
+                        Expr::value(now + chrono::Duration::seconds(backoff)),
+                    );
+                }
+                update = update.col_expr(job::Column::LastError, Expr::value(Some(message)));
+            }
+        }
+        update
+            .filter(job::Column::Id.eq(job.id))
+            .filter(job::Column::LockedBy.eq(self.id))
+            .exec(&self.state.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Frees this runner's leases (on shutdown); the interrupted attempt is not counted.
+    async fn release(&self) -> Result<(), DbErr> {
+        job::Entity::update_many()
+            .col_expr(job::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(job::Column::LockedBy, Expr::value(None::<Uuid>))
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).sub(1),
+            )
+            .filter(job::Column::LockedBy.eq(self.id))
+            .filter(job::Column::DoneAt.is_null())
+            .exec(&self.state.db)
+            .await?;
+        Ok(())
+    }
+}
