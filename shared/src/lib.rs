@@ -8,6 +8,7 @@ pub mod access;
 pub mod activity;
 pub mod errors;
 pub mod lead;
+pub mod money;
 pub mod normalize;
 
 pub use access::{ApiScope, Role};

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod api_keys;
 pub mod audit;
+pub mod campaigns;
 pub mod capture;
 pub mod demo;
 pub mod forms;

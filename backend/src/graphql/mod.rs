@@ -6,6 +6,7 @@
 
 mod activities;
 mod api_keys;
+mod campaigns;
 mod errors;
 mod forms;
 mod guards;
@@ -36,6 +37,7 @@ pub struct Query(
     forms::FormsQuery,
     imports::ImportsQuery,
     activities::ActivitiesQuery,
+    campaigns::CampaignsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +50,7 @@ pub struct Mutation(
     forms::FormsMutation,
     imports::ImportsMutation,
     activities::ActivitiesMutation,
+    campaigns::CampaignsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

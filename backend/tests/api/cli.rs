@@ -112,5 +112,8 @@ fn schema_command_prints_the_checked_in_schema() {
     let printed = String::from_utf8(out.stdout).unwrap();
     let checked_in =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
-    assert_eq!(printed, checked_in);
+    assert!(
+        printed == checked_in,
+        "`leadflow schema` differs from backend/schema.graphql"
+    );
 }
