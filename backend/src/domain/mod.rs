@@ -10,6 +10,7 @@ pub mod demo;
 pub mod forms;
 pub mod imports;
 pub mod leads;
+pub mod merge;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

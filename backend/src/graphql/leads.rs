@@ -162,8 +162,12 @@ impl Lead {
     ) -> async_graphql::Result<Vec<LeadEvent>> {
         let state = ctx.data_unchecked::<AppState>();
         let (_, limit) = page_window(first, None, 500)?;
+        // Leads merged into this one bring their history along.
+        let ids = crate::domain::merge::timeline_ids(&state.db, self.0.id)
+            .await
+            .map_err(internal)?;
         let rows = lead_event::Entity::find()
-            .filter(lead_event::Column::LeadId.eq(self.0.id))
+            .filter(lead_event::Column::LeadId.is_in(ids))
             .order_by_desc(lead_event::Column::OccurredAt)
             .order_by_desc(lead_event::Column::Id)
             .limit(limit)

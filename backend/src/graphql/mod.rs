@@ -7,6 +7,7 @@
 mod activities;
 mod api_keys;
 mod campaigns;
+mod duplicates;
 mod errors;
 mod forms;
 mod guards;
@@ -38,6 +39,7 @@ pub struct Query(
     imports::ImportsQuery,
     activities::ActivitiesQuery,
     campaigns::CampaignsQuery,
+    duplicates::DuplicatesQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,6 +53,7 @@ pub struct Mutation(
     imports::ImportsMutation,
     activities::ActivitiesMutation,
     campaigns::CampaignsMutation,
+    duplicates::DuplicatesMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -575,31 +575,30 @@ async fn a_job_held_by_a_dead_worker_is_taken_over_when_its_lease_runs_out() {
     import.next_byte_offset = Set("name,phone\n".len() as i64);
     import.next_row = Set(2);
     import.update(db).await.unwrap();
+    // Written leased in one go, so this server's runner never sees it free.
     let now = chrono::Utc::now();
-    let job_id = leadflow::jobs::enqueue(
-        db,
-        leadflow::domain::imports::JOB_KIND,
-        json!({ "importId": id }),
-        now,
-    )
+    let job_id = uuid::Uuid::now_v7();
+    job::ActiveModel {
+        id: Set(job_id),
+        kind: Set(leadflow::domain::imports::JOB_KIND.into()),
+        payload: Set(json!({ "importId": id })),
+        run_at: Set(now),
+        attempts: Set(1),
+        locked_until: Set(Some(now + chrono::Duration::seconds(3))),
+        locked_by: Set(Some(uuid::Uuid::now_v7())),
+        done_at: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
     .await
     .unwrap();
-    let mut leased = job::Entity::find_by_id(job_id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    leased.attempts = Set(1);
-    leased.locked_by = Set(Some(uuid::Uuid::now_v7()));
-    leased.locked_until = Set(Some(now + chrono::Duration::seconds(2)));
-    leased.update(db).await.unwrap();
 
     // While the lease holds, nobody else runs it.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(job(&app, &token, &id).await["status"], "QUEUED");
     // Once it has run out, the next poll takes the job over and finishes it.
-    let done = wait_done(&app, &token, &id, Duration::from_secs(20)).await;
+    let done = wait_done(&app, &token, &id, Duration::from_secs(30)).await;
     assert_eq!(done["status"], "DONE", "{done}");
     assert_eq!(done["rowsCreated"], 2, "{done}");
     let finished = job::Entity::find_by_id(job_id)

@@ -11,6 +11,7 @@ mod campaigns;
 mod capture;
 mod cli;
 mod demo;
+mod duplicates;
 mod forms;
 mod imports;
 mod limits;
