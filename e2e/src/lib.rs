@@ -270,6 +270,42 @@ impl Browser {
         }
     }
 
+    /// Waits until the form control matching `css` holds a value containing `expected`
+    /// (inputs and textareas keep their text in `value`, not in their children).
+    pub async fn wait_for_value(&self, css: &str, expected: &str) -> Result<String> {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(Some(value)) = element.prop("value").await {
+                    if value.contains(expected) {
+                        return Ok(value);
+                    }
+                    last = value;
+                }
+            }
+            if Instant::now() >= deadline {
+                bail!("`{css}` never held {expected:?} (last value: {last:?})");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Sets the value of the input matching `css` the way typing would end, and fires
+    /// `input` — for controls WebDriver cannot type into portably (`datetime-local`).
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        self.find(css).await?;
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .with_context(|| format!("setting the value of `{css}`"))?;
+        Ok(())
+    }
+
     /// Waits until nothing matches `css`.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
         let deadline = Instant::now() + WAIT;

@@ -8,7 +8,9 @@
 //! browser (`navigator.language` starting with `zh` gives zh-CN), else English.
 
 use gloo::storage::{LocalStorage, Storage};
-use leadflow_shared::{ApiScope, Channel, LeadStage, Role, UserErrorCode};
+use leadflow_shared::{
+    ActivityKind, ActivityOutcome, ApiScope, Channel, LeadStage, Role, UserErrorCode,
+};
 use yew::prelude::*;
 
 /// Where the chosen language is remembered between visits.
@@ -313,6 +315,97 @@ translations! {
     EventMatchedBy => "matched by {by}", "按{by}匹配";
     LeadNotFoundTitle => "This lead does not exist or is not visible to you", "该线索不存在，或你无权查看";
     LeadNotFoundHint => "It may have been merged into another lead or belong to another team. Find it in the list instead.", "它可能已被合并到其他线索，或属于其他团队。请到线索列表中查找。";
+    NavForms => "Forms", "表单";
+    FormsSubtitle => "Web-to-lead forms for your website", "放到官网上的线索收集表单";
+    FormsDesignersOnlyTitle => "Only admins and marketers design forms", "只有管理员和市场人员可以设计表单";
+    FormsDesignersOnlyHint => "Ask a marketer if your website needs a new form.", "如果官网需要新的表单，请联系市场同事。";
+    NewForm => "New form", "新建表单";
+    EditForm => "Edit form", "编辑表单";
+    FormName => "Form name", "表单名称";
+    FormNamePlaceholder => "e.g. Product demo request", "例如：预约产品演示";
+    FormsEmptyTitle => "No forms yet", "还没有表单";
+    FormsEmptyHint => "Create a form and put it on your website: visitors who fill it in become leads within seconds.", "创建表单并放到官网上：访客提交后几秒内就会成为线索。";
+    FormFields => "Fields", "字段";
+    FieldsHint => "The name must be required; ask for an email or a mobile number too.", "姓名必须设为必填，并且至少收集邮箱或手机之一。";
+    FieldLabel => "Label", "显示名称";
+    Required => "Required", "必填";
+    MoveUp => "Move up", "上移";
+    MoveDown => "Move down", "下移";
+    Remove => "Remove", "移除";
+    AddLeadField => "Add a lead field", "添加线索字段";
+    AddField => "Add", "添加";
+    CustomFieldName => "Custom field", "自定义字段";
+    CustomFieldPlaceholder => "e.g. budget", "例如：budget";
+    CustomFieldHint => "Kept in the lead's custom fields", "保存在线索的自定义字段中";
+    AddCustomField => "Add custom field", "添加自定义字段";
+    NoFieldsYet => "No fields yet: add the lead's name first.", "还没有字段：请先添加姓名。";
+    AfterSubmit => "After submitting", "提交之后";
+    ShowMessage => "Show a thank-you message", "显示感谢语";
+    RedirectToUrl => "Go to a page on your site", "跳转到官网页面";
+    ThankYouMessage => "Thank-you message", "感谢语";
+    ThankYouMessagePlaceholder => "Thanks! We will be in touch shortly.", "感谢提交，我们会尽快与您联系。";
+    ThankYouUrl => "Thank-you page address", "感谢页地址";
+    AcceptSubmissions => "Accept submissions", "接受提交";
+    FormOn => "Live", "已启用";
+    FormOff => "Off", "已停用";
+    FormSaved => "Form saved.", "表单已保存。";
+    HostedPage => "Hosted page", "托管页面";
+    HostedPageHint => "A ready-made page at this address: share it or link to it.", "现成的表单页面，可直接分享或链接。";
+    OpenPage => "Open", "打开";
+    EmbedSnippet => "Embed snippet", "嵌入代码";
+    EmbedSnippetHint => "Paste this HTML into any page of your website; it needs no JavaScript.", "将这段 HTML 粘贴到官网任意页面，无需 JavaScript。";
+    ShareForm => "Put it on your website", "放到官网";
+    SaveFirstHint => "Save the form to get its link and embed snippet.", "保存表单后即可获得链接和嵌入代码。";
+    Mobile => "Mobile", "手机";
+
+    LogActivity => "Log activity", "记录跟进";
+    ActivityType => "Type", "类型";
+    KindCall => "Call", "电话";
+    KindEmail => "Email", "邮件";
+    KindVisit => "Visit", "拜访";
+    KindNote => "Note", "备注";
+    Outcome => "Outcome", "结果";
+    NoOutcome => "Not set", "未选择";
+    OutcomeConnected => "Connected", "已接通";
+    OutcomeNoAnswer => "No answer", "无人接听";
+    OutcomeLeftMessage => "Left a message", "已留言";
+    OutcomeInterested => "Interested", "有意向";
+    OutcomeNotInterested => "Not interested", "无意向";
+    OutcomeBadContact => "Bad contact details", "联系方式无效";
+    NoteLabel => "Notes", "记录内容";
+    NotePlaceholder => "What was said, and what comes next", "沟通内容、下一步计划";
+    LogIt => "Log it", "记录";
+    ActivityLogged => "Activity logged.", "已记录跟进。";
+    FirstContacted => "First contacted", "首次联系";
+    NotContactedYet => "Not yet", "尚未联系";
+    ConflictMessage => "Someone changed this lead meanwhile — reload to see their change", "其他人刚刚修改了这条线索，请重新加载查看他们的修改";
+    Reload => "Reload", "重新加载";
+    Tasks => "Tasks", "待办";
+    TasksEmpty => "No tasks yet. Add one so the next step does not slip.", "暂无待办。添加一条，避免漏掉下一步跟进。";
+    TaskTitle => "Task", "待办事项";
+    TaskTitlePlaceholder => "e.g. Send the quote", "例如：发送报价";
+    DueAt => "Due", "截止时间";
+    AddTask => "Add task", "添加待办";
+    Overdue => "Overdue", "已逾期";
+    DueToday => "Due today", "今天到期";
+    DueLater => "Later", "以后";
+    MarkDone => "Mark done", "标记完成";
+    MyTasks => "My tasks", "我的待办";
+    MyTasksEmpty => "Nothing due. Tasks you add on leads appear here.", "暂无待办。在线索上添加的待办会显示在这里。";
+    MyTasksCount => "{n} open", "{n} 项未完成";
+    DoneAt => "done {when}", "完成于 {when}";
+
+    EventUpdated => "Details edited", "修改了信息";
+    EventTaskCreated => "Task added", "添加了待办";
+    EventTaskDone => "Task done", "完成了待办";
+    EventPageView => "Viewed a page", "浏览了页面";
+    EventDownload => "Downloaded", "下载了资料";
+    EventWebinarAttended => "Attended a webinar", "参加了网络研讨会";
+    EventEmailOpen => "Opened an email", "打开了邮件";
+    EventEmailClick => "Clicked a link in an email", "点击了邮件中的链接";
+    EventFormSubmit => "Submitted a form", "提交了表单";
+    EventCustom => "Custom event", "自定义事件";
+    EventChanged => "changed {fields}", "修改了{fields}";
 }
 
 /// The text for `key` in `lang`.
@@ -398,8 +491,60 @@ pub fn event_kind_key(kind: &str) -> Option<Key> {
     match kind {
         "captured" => Some(Key::EventCaptured),
         "captured_again" => Some(Key::EventCapturedAgain),
+        "call" => Some(Key::KindCall),
+        "email" => Some(Key::KindEmail),
+        "visit" => Some(Key::KindVisit),
+        "note" => Some(Key::KindNote),
+        "updated" => Some(Key::EventUpdated),
+        "task_created" => Some(Key::EventTaskCreated),
+        "task_done" => Some(Key::EventTaskDone),
+        "page_view" => Some(Key::EventPageView),
+        "download" => Some(Key::EventDownload),
+        "webinar_attended" => Some(Key::EventWebinarAttended),
+        "email_open" => Some(Key::EventEmailOpen),
+        "email_click" => Some(Key::EventEmailClick),
+        "form_submit" => Some(Key::EventFormSubmit),
+        "custom" => Some(Key::EventCustom),
         _ => None,
     }
+}
+
+pub fn activity_kind_key(kind: ActivityKind) -> Key {
+    match kind {
+        ActivityKind::Call => Key::KindCall,
+        ActivityKind::Email => Key::KindEmail,
+        ActivityKind::Visit => Key::KindVisit,
+        ActivityKind::Note => Key::KindNote,
+    }
+}
+
+pub fn outcome_key(outcome: ActivityOutcome) -> Key {
+    match outcome {
+        ActivityOutcome::Connected => Key::OutcomeConnected,
+        ActivityOutcome::NoAnswer => Key::OutcomeNoAnswer,
+        ActivityOutcome::LeftMessage => Key::OutcomeLeftMessage,
+        ActivityOutcome::Interested => Key::OutcomeInterested,
+        ActivityOutcome::NotInterested => Key::OutcomeNotInterested,
+        ActivityOutcome::BadContact => Key::OutcomeBadContact,
+    }
+}
+
+/// The name of a lead field as forms and the edit panel call it (`personName`, `phone`,
+/// ...), or `None` for names this version does not know (custom fields).
+pub fn lead_field_key(name: &str) -> Option<Key> {
+    Some(match name {
+        "personName" => Key::Name,
+        "company" => Key::Company,
+        "title" => Key::JobTitle,
+        "email" => Key::Email,
+        "phone" => Key::Mobile,
+        "province" => Key::Province,
+        "city" => Key::City,
+        "industry" => Key::Industry,
+        "companySize" => Key::CompanySize,
+        "tags" => Key::Tags,
+        _ => return None,
+    })
 }
 
 /// The current language plus a way to change it; what components get from [`use_i18n`].
@@ -633,7 +778,8 @@ mod tests {
             event_kind_key("captured_again"),
             Some(Key::EventCapturedAgain)
         );
-        assert_eq!(event_kind_key("page_view"), None);
+        assert_eq!(event_kind_key("page_view"), Some(Key::EventPageView));
+        assert_eq!(event_kind_key("journey_step"), None);
     }
 
     #[test]
@@ -643,6 +789,24 @@ mod tests {
         assert_eq!(relative_unit(-3.0 * 3600.0), Some((-3.0, "hour")));
         assert_eq!(relative_unit(-2.0 * 86400.0), Some((-2.0, "day")));
         assert_eq!(relative_unit(-90.0 * 86400.0), None);
+    }
+
+    #[test]
+    fn every_activity_kind_and_outcome_is_named() {
+        let kinds: BTreeSet<_> = ActivityKind::ALL
+            .iter()
+            .map(|k| t(Lang::ZhCn, activity_kind_key(*k)))
+            .collect();
+        assert_eq!(kinds.len(), ActivityKind::ALL.len());
+        for k in ActivityKind::ALL {
+            assert_eq!(event_kind_key(k.as_str()), Some(activity_kind_key(k)));
+        }
+        assert_eq!(
+            t(Lang::ZhCn, outcome_key(ActivityOutcome::Connected)),
+            "已接通"
+        );
+        assert_eq!(lead_field_key("phone"), Some(Key::Mobile));
+        assert_eq!(lead_field_key("custom:budget"), None);
     }
 
     #[test]

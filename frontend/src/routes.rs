@@ -8,6 +8,7 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 use crate::pages::{
     dashboards::DashboardsPage,
+    forms::FormsPage,
     journeys::JourneysPage,
     leads::{detail::LeadDetailPage, LeadsPage},
     login::LoginPage,
@@ -33,6 +34,8 @@ pub enum Route {
     Pipeline,
     #[at("/journeys")]
     Journeys,
+    #[at("/forms")]
+    Forms,
     #[at("/dashboards")]
     Dashboards,
     #[at("/settings")]
@@ -58,6 +61,7 @@ pub fn switch(route: Route) -> Html {
         Route::Pool => html! { <Shell><PoolPage /></Shell> },
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
         Route::Journeys => html! { <Shell><JourneysPage /></Shell> },
+        Route::Forms => html! { <Shell><FormsPage /></Shell> },
         Route::Dashboards => html! { <Shell><DashboardsPage /></Shell> },
         Route::SettingsUsers => html! { <Shell><SettingsPage tab={SettingsTab::Users} /></Shell> },
         Route::SettingsTeams => html! { <Shell><SettingsPage tab={SettingsTab::Teams} /></Shell> },

@@ -538,3 +538,362 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
     app.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_designs_a_form_and_a_visitor_becomes_a_web_form_lead() -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+
+    // Forms sits between Journeys and Dashboards and starts empty.
+    browser.click("[data-testid=nav-forms]").await?;
+    browser.wait_for_path("/forms").await?;
+    browser
+        .wait_for_text(
+            "[data-testid=page-forms] [data-testid=empty-state]",
+            "No forms yet",
+        )
+        .await?;
+    browser.screenshot("40-forms-empty").await?;
+
+    // A new form starts with the person's name, required.
+    browser.click("[data-testid=new-form]").await?;
+    browser.find("[data-testid=form-designer]").await?;
+    browser
+        .fill("[data-testid=form-name]", "Product demo request")
+        .await?;
+    let name_required = browser
+        .find(
+            "[data-testid=form-field-row][data-name=personName] [data-testid=form-field-required]",
+        )
+        .await?
+        .prop("checked")
+        .await?;
+    anyhow::ensure!(
+        name_required.as_deref() == Some("true"),
+        "name not required: {name_required:?}"
+    );
+
+    // Without an email or a phone the server refuses, and the designer says why.
+    browser.click("[data-testid=form-save]").await?;
+    browser
+        .wait_for_text("[data-testid=field-error-form-fields]", "phone")
+        .await?;
+    browser.screenshot("41-form-designer-error").await?;
+
+    // Phone (required) and company; company moved above phone.
+    browser
+        .select("[data-testid=form-add-field]", "phone")
+        .await?;
+    browser.click("[data-testid=form-add-field-button]").await?;
+    browser
+        .click("[data-testid=form-field-row][data-name=phone] [data-testid=form-field-required]")
+        .await?;
+    browser
+        .select("[data-testid=form-add-field]", "company")
+        .await?;
+    browser.click("[data-testid=form-add-field-button]").await?;
+    browser
+        .click("[data-testid=form-field-row][data-name=company] [data-testid=form-field-up]")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=form-field-row]:nth-child(2)", "Company")
+        .await?;
+    browser
+        .fill(
+            "[data-testid=form-thanks-message]",
+            "Thanks! We will call you within a day.",
+        )
+        .await?;
+    browser.click("[data-testid=form-save]").await?;
+
+    // Saved: the hosted page link and the embed snippet for this origin.
+    browser
+        .wait_for_text("[data-testid=success-notice]", "Form saved.")
+        .await?;
+    let snippet = browser
+        .wait_for_value(
+            "[data-testid=form-embed-snippet]",
+            "name=\"phone\" type=\"tel\" required",
+        )
+        .await?;
+    let origin = app.url("");
+    anyhow::ensure!(
+        snippet.contains(&format!("action=\"{origin}/f/")),
+        "the snippet posts elsewhere: {snippet}"
+    );
+    let (company_at, phone_at) = (
+        snippet.find("name=\"company\""),
+        snippet.find("name=\"phone\""),
+    );
+    anyhow::ensure!(company_at < phone_at, "fields out of order: {snippet}");
+    browser
+        .wait_for_text(
+            "[data-testid=form-row][data-name=\"Product demo request\"]",
+            "Web form",
+        )
+        .await?;
+    browser
+        .wait_for_text(
+            "[data-testid=form-row][data-name=\"Product demo request\"]",
+            "Live",
+        )
+        .await?;
+    let hosted = browser
+        .find("[data-testid=form-hosted-link]")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    anyhow::ensure!(
+        hosted.starts_with(&format!("{origin}/f/")),
+        "hosted link {hosted}"
+    );
+    browser.screenshot("42-form-saved-snippet").await?;
+
+    // A visitor opens the hosted page (plain HTML, no script) and submits it.
+    browser.goto(&hosted).await?;
+    browser.find("#personName").await?;
+    browser.fill("#personName", "Zhou Min").await?;
+    browser.fill("#company", "Suzhou Lianhe Tech").await?;
+    browser.fill("#phone", "139 1234 5678").await?;
+    browser.screenshot("43-hosted-form").await?;
+    browser.click("button[type=submit]").await?;
+    browser
+        .wait_for_text("body", "Thanks! We will call you within a day.")
+        .await?;
+    let thanks = browser.client.current_url().await?;
+    anyhow::ensure!(
+        thanks.path().ends_with("/thanks"),
+        "not on the thank-you page: {thanks}"
+    );
+    browser.screenshot("44-hosted-thanks").await?;
+
+    // The lead is in the list, from the web form, in both languages.
+    browser.goto(&app.url("/leads")).await?;
+    let row = "[data-testid=lead-row]";
+    browser.wait_for_text(row, "Zhou Min").await?;
+    browser.wait_for_text(row, "Web form").await?;
+    browser.screenshot("45-web-form-lead").await?;
+    browser.click("[data-testid=lang-zh]").await?;
+    browser.wait_for_text(row, "网站表单").await?;
+    browser
+        .wait_for_text("[data-testid=nav-forms]", "表单")
+        .await?;
+    browser.click("[data-testid=nav-forms]").await?;
+    browser.find("[data-testid=forms-table]").await?;
+    browser.screenshot("46-forms-zh").await?;
+
+    // A sales rep is told plainly that forms are designed by others.
+    let token = app.admin_token().await?;
+    app.graphql(
+        Some(&token),
+        "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id } userErrors { code } } }",
+        json!({ "input": { "email": "rep@example.com", "name": "Rep", "password": "rep-password-2024", "role": "REP" } }),
+    )
+    .await?;
+    browser.click("[data-testid=sign-out]").await?;
+    browser.wait_for_path("/login").await?;
+    browser
+        .fill("[data-testid=login-email]", "rep@example.com")
+        .await?;
+    browser
+        .fill("[data-testid=login-password]", "rep-password-2024")
+        .await?;
+    browser.click("[data-testid=login-submit]").await?;
+    browser.find("[data-testid=app-shell]").await?;
+    browser.click("[data-testid=nav-forms]").await?;
+    browser
+        .wait_for_text(
+            "[data-testid=forms-designers-only]",
+            "只有管理员和市场人员可以设计表单",
+        )
+        .await?;
+    browser.screenshot("4e-forms-rep-notice").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}
+
+/// One lead, captured over the API, returned by id.
+async fn seed_one_lead(app: &TestApp, token: &str) -> Result<String> {
+    let data = app
+        .graphql(
+            Some(token),
+            "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { code message } } }",
+            json!({ "input": {
+                "personName": "陈静",
+                "company": "宁波海曙制造有限公司",
+                "title": "采购经理",
+                "phone": "13912345678",
+                "source": "INBOUND",
+            } }),
+        )
+        .await?;
+    data["leadCapture"]["leadId"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("seeding the lead failed: {data}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_is_worked_a_call_an_edit_a_conflict_and_a_task() -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let token = app.admin_token().await?;
+    let lead_id = seed_one_lead(&app, &token).await?;
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+    browser.goto(&app.url(&format!("/leads/{lead_id}"))).await?;
+    browser
+        .wait_for_text("[data-testid=lead-first-contacted]", "Not yet")
+        .await?;
+
+    // A connected call with a note: on the timeline, and it is the first contact.
+    browser
+        .select("[data-testid=activity-kind]", "CALL")
+        .await?;
+    browser
+        .select("[data-testid=activity-outcome]", "CONNECTED")
+        .await?;
+    browser
+        .fill(
+            "[data-testid=activity-note]",
+            "Budget confirmed; wants a quote by Friday.",
+        )
+        .await?;
+    browser.click("[data-testid=activity-submit]").await?;
+    let call = "[data-testid=timeline-event][data-kind=call]";
+    browser.wait_for_text(call, "Call").await?;
+    browser.wait_for_text(call, "Connected").await?;
+    browser
+        .wait_for_text(call, "wants a quote by Friday")
+        .await?;
+    let contacted = browser
+        .find("[data-testid=lead-first-contacted]")
+        .await?
+        .text()
+        .await?;
+    anyhow::ensure!(
+        !contacted.is_empty() && contacted != "Not yet",
+        "first contact not shown: {contacted:?}"
+    );
+    browser.screenshot("47-lead-call-logged").await?;
+
+    // Edit the title.
+    browser.click("[data-testid=lead-edit]").await?;
+    browser.fill("[data-testid=edit-title]", "采购总监").await?;
+    browser.screenshot("48-lead-edit").await?;
+    browser.click("[data-testid=lead-edit-save]").await?;
+    browser.wait_gone("[data-testid=lead-edit-form]").await?;
+    browser
+        .wait_for_text("[data-testid=lead-header]", "采购总监")
+        .await?;
+    browser
+        .wait_for_text(
+            "[data-testid=timeline-event][data-kind=updated]",
+            "Job title",
+        )
+        .await?;
+
+    // Someone else edits while this page is in Edit mode: nothing is overwritten.
+    browser.click("[data-testid=lead-edit]").await?;
+    browser.fill("[data-testid=edit-city]", "杭州").await?;
+    let version = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { lead(id: $id) { version } }",
+            json!({ "id": lead_id }),
+        )
+        .await?["lead"]["version"]
+        .clone();
+    let other = app
+        .graphql(
+            Some(&token),
+            "mutation($input: LeadUpdateInput!) { leadUpdate(input: $input) { userErrors { code } } }",
+            json!({ "input": { "id": lead_id, "version": version, "city": "宁波" } }),
+        )
+        .await?;
+    anyhow::ensure!(
+        other["leadUpdate"]["userErrors"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "the other edit failed: {other}"
+    );
+    browser.click("[data-testid=lead-edit-save]").await?;
+    browser
+        .wait_for_text(
+            "[data-testid=lead-conflict]",
+            "Someone changed this lead meanwhile",
+        )
+        .await?;
+    browser.screenshot("49-lead-conflict").await?;
+    browser.click("[data-testid=lead-conflict-reload]").await?;
+    browser.wait_gone("[data-testid=lead-edit-form]").await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "宁波")
+        .await?;
+
+    // A task due yesterday is overdue, here and in My tasks, where it is completed.
+    browser
+        .fill("[data-testid=task-title]", "Send the quote")
+        .await?;
+    let yesterday = browser
+        .client
+        .execute(
+            "const d = new Date(Date.now() - 86400000); const p = n => String(n).padStart(2, '0'); \
+             return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T10:00`;",
+            vec![],
+        )
+        .await?;
+    browser
+        .set_value(
+            "[data-testid=task-due]",
+            yesterday.as_str().unwrap_or_default(),
+        )
+        .await?;
+    browser.click("[data-testid=task-add]").await?;
+    let overdue = "[data-testid=lead-tasks] [data-testid=task][data-overdue=true]";
+    browser.wait_for_text(overdue, "Send the quote").await?;
+    browser.wait_for_text(overdue, "Overdue").await?;
+    browser
+        .wait_for_text(
+            "[data-testid=timeline-event][data-kind=task_created]",
+            "Task added",
+        )
+        .await?;
+    browser.screenshot("4a-lead-task-overdue").await?;
+
+    browser.click("[data-testid=nav-leads]").await?;
+    browser.wait_for_path("/leads").await?;
+    let mine = "[data-testid=my-tasks-overdue]";
+    browser.wait_for_text(mine, "Send the quote").await?;
+    browser.wait_for_text(mine, "陈静").await?;
+    browser.screenshot("4b-my-tasks").await?;
+    browser
+        .click(&format!("{mine} [data-testid=task-complete]"))
+        .await?;
+    browser.find("[data-testid=my-tasks-empty]").await?;
+    browser.screenshot("4c-my-tasks-done").await?;
+
+    // The lead's page shows it done, and the timeline says so.
+    browser.goto(&app.url(&format!("/leads/{lead_id}"))).await?;
+    browser
+        .wait_for_text(
+            "[data-testid=timeline-event][data-kind=task_done]",
+            "Task done",
+        )
+        .await?;
+    browser
+        .find("[data-testid=lead-tasks] [data-testid=task].is-done")
+        .await?;
+    browser.click("[data-testid=lang-zh]").await?;
+    browser.wait_for_text(call, "已接通").await?;
+    browser.screenshot("4d-lead-worked-zh").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}

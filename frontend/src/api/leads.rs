@@ -9,6 +9,7 @@ use leadflow_shared::{Channel, LeadStage};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::activities::{Task, TASK_FIELDS};
 use super::client::field;
 use super::types::{PageInfo, UserError, UserRef};
 use super::{ApiError, Client};
@@ -140,12 +141,17 @@ pub struct LeadDetail {
     pub total_score: i32,
     pub created_at: String,
     pub updated_at: String,
+    /// When someone first called, emailed or visited; `None` until then.
+    pub first_contacted_at: Option<String>,
+    /// Sent back with edits so two people cannot overwrite each other unknowingly.
+    pub version: i32,
+    pub tasks: Vec<Task>,
     pub timeline: Vec<LeadEvent>,
 }
 
 const LEAD_DETAIL_FIELDS: &str = "id personName title company email phone phoneE164 industry \
      province city companySize source tags stage owner { id name } fitScore engagementScore \
-     totalScore createdAt updatedAt";
+     totalScore createdAt updatedAt firstContactedAt version";
 
 /// Input of `leadCapture`, as the "New lead" form sends it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -230,6 +236,7 @@ pub async fn get(client: &Client, id: &str) -> Result<Option<LeadDetail>, ApiErr
         "query Lead($id: ID!, $events: Int) {{
            lead(id: $id) {{
              {LEAD_DETAIL_FIELDS}
+             tasks {{ {TASK_FIELDS} }}
              timeline(first: $events) {{ id kind occurredAt actor {{ id name }} data }}
            }}
          }}"

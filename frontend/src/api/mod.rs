@@ -4,16 +4,19 @@
 //!   attached and a single transparent `refreshSession` when the server says the token
 //!   expired.
 //! - [`subscription`]: live updates over WebSocket (`/graphql/ws`, graphql-transport-ws).
-//! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`]:
+//! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
+//!   [`activities`], [`forms`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
 //! [`crate::components::error_notice::ErrorNotice`] — a title and what to do next.
 
+pub mod activities;
 pub mod api_keys;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod forms;
 pub mod leads;
 pub mod subscription;
 pub mod teams;

@@ -21,6 +21,12 @@ pub enum IconName {
     Search,
     ArrowLeft,
     Info,
+    Forms,
+    ArrowUp,
+    ArrowDown,
+    External,
+    Trash,
+    Clock,
 }
 
 impl IconName {
@@ -83,6 +89,23 @@ impl IconName {
             IconName::Info => html! { <>
                 <circle cx="12" cy="12" r="9" />
                 <path d="M12 11v5.5M12 7.5v.01" />
+            </> },
+            IconName::Forms => html! { <>
+                <rect x="4" y="3" width="16" height="18" rx="2" />
+                <path d="M8 8h8M8 12h8M8 16h4" />
+            </> },
+            IconName::ArrowUp => html! { <path d="M12 19V5M6 11l6-6 6 6" /> },
+            IconName::ArrowDown => html! { <path d="M12 5v14M6 13l6 6 6-6" /> },
+            IconName::External => html! { <>
+                <path d="M14 4h6v6M20 4l-9 9" />
+                <path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+            </> },
+            IconName::Trash => {
+                html! { <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" /> }
+            }
+            IconName::Clock => html! { <>
+                <circle cx="12" cy="12" r="9" />
+                <path d="M12 7v5l3 2" />
             </> },
             IconName::Compass => html! { <>
                 <circle cx="12" cy="12" r="9" />

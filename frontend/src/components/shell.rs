@@ -77,6 +77,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             IconName::Journeys,
             "nav-journeys",
         ),
+        (Route::Forms, Key::NavForms, IconName::Forms, "nav-forms"),
         (
             Route::Dashboards,
             Key::NavDashboards,

@@ -2,6 +2,7 @@
 //! "arrives with ..." empty state through [`crate::components::upcoming`].
 
 pub mod dashboards;
+pub mod forms;
 pub mod journeys;
 pub mod leads;
 pub mod login;

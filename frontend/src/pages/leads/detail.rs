@@ -1,21 +1,28 @@
 //! One lead: who they are, the facts the team knows, and everything that happened to
-//! them. Arriving from the "New lead" form, the page also says whether the capture made
-//! a new lead or was merged into this one (the form's answer travels as history state).
+//! them — plus the work panel: edit the facts ([`super::facts`]), log an activity
+//! ([`super::activity`]) and its tasks ([`super::tasks`]). After any of those the lead is
+//! fetched again quietly (no skeleton), so the timeline and facts show the result.
+//!
+//! Arriving from the "New lead" form, the page also says whether the capture made a new
+//! lead or was merged into this one (the form's answer travels as history state).
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::badges::{owner_html, region, ScoreMeter, StageBadge};
+use super::activity::LogActivity;
+use super::badges::{owner_html, ScoreMeter, StageBadge};
+use super::facts::FactsPanel;
 use super::form::Captured;
 use super::match_key;
+use super::tasks::LeadTasks;
 use super::timeline::Timeline;
 use crate::api::leads::{self, CaptureOutcome, LeadDetail};
 use crate::api::{use_client, ApiError};
 use crate::components::empty_state::EmptyState;
 use crate::components::error_notice::{ErrorNotice, SuccessNotice};
 use crate::components::icon::{Icon, IconName};
-use crate::i18n::{channel_key, use_i18n, I18n, Key};
+use crate::i18n::{use_i18n, Key};
 use crate::routes::Route;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +69,21 @@ pub fn LeadDetailPage(props: &LeadDetailPageProps) -> Html {
         );
     }
 
+    // Fetch again after a change made here, keeping the page on screen meanwhile.
+    let refresh = {
+        let (client, load, id) = (client.clone(), load.clone(), props.id.clone());
+        Callback::from(move |()| {
+            let (client, load, id) = (client.clone(), load.clone(), id.clone());
+            spawn_local(async move {
+                match leads::get(&client, &id).await {
+                    Ok(Some(lead)) => load.set(Load::Loaded(Box::new(lead))),
+                    Ok(None) => load.set(Load::Missing),
+                    Err(err) => load.set(Load::Failed(err)),
+                }
+            });
+        })
+    };
+
     let notice = captured
         .filter(|c| c.lead_id == props.id && *dismissed != Some(c.nonce.clone()))
         .map(|c| {
@@ -97,14 +119,18 @@ pub fn LeadDetailPage(props: &LeadDetailPageProps) -> Html {
                 <LeadHeader lead={(**lead).clone()} />
                 { for notice }
                 <div class="lead-detail-grid">
-                    <section class="card card-pad" aria-labelledby="lead-facts-title">
-                        <h2 id="lead-facts-title" class="section-title">{ i18n.t(Key::LeadFacts) }</h2>
-                        { facts(&i18n, lead) }
-                    </section>
-                    <section class="card card-pad" aria-labelledby="lead-timeline-title">
-                        <h2 id="lead-timeline-title" class="section-title">{ i18n.t(Key::Timeline) }</h2>
-                        <Timeline events={lead.timeline.clone()} />
-                    </section>
+                    <div class="lead-detail-column">
+                        <FactsPanel key={format!("{}-{}", lead.id, lead.version)} lead={(**lead).clone()}
+                                    on_reload={refresh.clone()} />
+                        <LeadTasks lead_id={lead.id.clone()} tasks={lead.tasks.clone()} on_changed={refresh.clone()} />
+                    </div>
+                    <div class="lead-detail-column">
+                        <LogActivity lead_id={lead.id.clone()} on_logged={refresh.clone()} />
+                        <section class="card card-pad" aria-labelledby="lead-timeline-title">
+                            <h2 id="lead-timeline-title" class="section-title">{ i18n.t(Key::Timeline) }</h2>
+                            <Timeline events={lead.timeline.clone()} />
+                        </section>
+                    </div>
                 </div>
             </>
         },
@@ -164,68 +190,6 @@ fn LeadHeader(props: &LeadHeaderProps) -> Html {
                 </div>
             </dl>
         </header>
-    }
-}
-
-/// The facts panel: a definition list, "—" for what nobody knows yet.
-fn facts(i18n: &I18n, lead: &LeadDetail) -> Html {
-    let text = |value: Option<String>| match value {
-        Some(v) if !v.trim().is_empty() => html! { { v } },
-        _ => html! { <span class="muted">{ "—" }</span> },
-    };
-    let phone = match (&lead.phone, &lead.phone_e164) {
-        (None, None) => text(None),
-        (raw, e164) => html! {
-            <>
-                <span>{ raw.clone().or_else(|| e164.clone()).unwrap_or_default() }</span>
-                if let Some(e164) = e164 {
-                    <span class="fact-secondary mono" data-testid="lead-phone-e164">{ e164.clone() }</span>
-                }
-            </>
-        },
-    };
-    let tags = if lead.tags.is_empty() {
-        text(None)
-    } else {
-        html! {
-            <span class="chips">{ for lead.tags.iter().map(|t| html! { <span class="chip">{ t.clone() }</span> }) }</span>
-        }
-    };
-    let size = lead
-        .company_size
-        .map(|n| i18n.tf(Key::Employees, &[("n", &n.to_string())]));
-    let rows: Vec<(Key, Html)> = vec![
-        (Key::Email, text(lead.email.clone())),
-        (Key::Phone, phone),
-        (
-            Key::Region,
-            text(region(lead.province.as_deref(), lead.city.as_deref())),
-        ),
-        (Key::Industry, text(lead.industry.clone())),
-        (Key::CompanySize, text(size)),
-        (
-            Key::Source,
-            text(Some(i18n.t(channel_key(lead.source)).to_owned())),
-        ),
-        (Key::Tags, tags),
-        (
-            Key::Created,
-            html! { <span title={i18n.relative(&lead.created_at)}>{ i18n.datetime(&lead.created_at) }</span> },
-        ),
-        (
-            Key::Updated,
-            html! { <span title={i18n.datetime(&lead.updated_at)}>{ i18n.relative(&lead.updated_at) }</span> },
-        ),
-    ];
-    html! {
-        <dl class="facts" data-testid="lead-facts">
-            { for rows.into_iter().map(|(label, value)| html! {
-                <div class="fact">
-                    <dt>{ i18n.t(label) }</dt>
-                    <dd>{ value }</dd>
-                </div>
-            }) }
-        </dl>
     }
 }
 

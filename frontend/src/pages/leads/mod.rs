@@ -2,15 +2,21 @@
 //!
 //! - [`list`] is the list both this page and the Pool page show; [`params`] keeps its
 //!   filters in the address bar; [`toolbar`] and [`table`] are its two halves.
-//! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead.
+//! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead, and
+//!   its work panel: [`facts`] (view and edit), [`activity`] (log a call...), [`tasks`].
+//! - [`my_tasks`] is the user's day at the top of the list: overdue, today, later.
 //! - [`badges`] holds the small pieces (stage, score, owner) the list and detail share.
 
+mod activity;
 mod badges;
 pub mod detail;
+mod facts;
 mod form;
 pub mod list;
+mod my_tasks;
 mod params;
 mod table;
+mod tasks;
 mod timeline;
 mod toolbar;
 
@@ -24,6 +30,7 @@ use crate::i18n::{use_i18n, Key};
 use crate::routes::Route;
 use form::{Captured, LeadForm};
 use list::LeadList;
+use my_tasks::MyTasks;
 
 /// How a merge was recognised, in words.
 fn match_key(by: DuplicateMatch) -> Key {
@@ -74,6 +81,7 @@ pub fn LeadsPage() -> Html {
             <PageHeader title={i18n.t(Key::NavLeads)} subtitle={AttrValue::from(i18n.t(Key::LeadsSubtitle))}>
                 { new_lead_button("new-lead") }
             </PageHeader>
+            <MyTasks />
             <LeadList route={Route::Leads} empty_title={Key::LeadsEmptyTitle} empty_hint={Key::LeadsEmptyHint}
                       empty_action={new_lead_button("new-lead-empty")} />
             if *form_open {

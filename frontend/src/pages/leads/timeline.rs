@@ -7,7 +7,8 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::api::leads::{DuplicateMatch, LeadEvent};
-use crate::i18n::{channel_key, event_kind_key, use_i18n, I18n, Key};
+use crate::i18n::{channel_key, event_kind_key, lead_field_key, outcome_key, use_i18n, I18n, Key};
+use leadflow_shared::ActivityOutcome;
 
 use super::match_key;
 
@@ -48,13 +49,49 @@ fn event_details(i18n: &I18n, event: &LeadEvent) -> Vec<String> {
     {
         details.push(i18n.tf(Key::EventMatchedBy, &[("by", i18n.t(match_key(matched)))]));
     }
+    if let Some(outcome) = event
+        .data
+        .get("outcome")
+        .and_then(Value::as_str)
+        .and_then(|s| {
+            serde_json::from_value::<ActivityOutcome>(Value::String(s.to_uppercase())).ok()
+        })
+    {
+        details.push(i18n.t(outcome_key(outcome)).to_owned());
+    }
+    if event.kind == "updated" {
+        if let Some(changes) = event.data.as_object().filter(|c| !c.is_empty()) {
+            let names: Vec<String> = changes
+                .keys()
+                .map(|k| lead_field_key(k).map_or_else(|| k.clone(), |key| i18n.t(key).to_owned()))
+                .collect();
+            details.push(i18n.tf(Key::EventChanged, &[("fields", &names.join(", "))]));
+        }
+    }
+    for key in ["title", "name"] {
+        if let Some(text) = event.data.get(key).and_then(Value::as_str) {
+            if !event.kind.starts_with("captured") {
+                details.push(text.to_owned());
+            }
+        }
+    }
     details
+}
+
+/// Longer text shown on its own line: a note, or the address a lead visited.
+fn event_body(event: &LeadEvent) -> Option<(String, bool)> {
+    let note = event.data.get("note").and_then(Value::as_str);
+    let url = event.data.get("url").and_then(Value::as_str);
+    note.map(|n| (n.to_owned(), false))
+        .or_else(|| url.map(|u| (u.to_owned(), true)))
+        .filter(|(text, _)| !text.trim().is_empty())
 }
 
 fn event_item(i18n: &I18n, event: &LeadEvent) -> Html {
     let known = event_kind_key(&event.kind);
     let name = known.map_or_else(|| event.kind.clone(), |k| i18n.t(k).to_owned());
     let details = event_details(i18n, event);
+    let body = event_body(event);
     html! {
         <li key={event.id.clone()} class={classes!("timeline-item", format!("event-{}", event.kind))}
             data-testid="timeline-event" data-kind={event.kind.clone()}>
@@ -68,6 +105,9 @@ fn event_item(i18n: &I18n, event: &LeadEvent) -> Html {
                 </div>
                 if !details.is_empty() {
                     <div class="timeline-meta">{ details.join(" · ") }</div>
+                }
+                if let Some((text, is_url)) = body {
+                    <div class={classes!("timeline-note", is_url.then_some("mono"))} data-testid="timeline-note">{ text }</div>
                 }
             </div>
         </li>
