@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             post(http::graphql::execute).layer(http::limits::request_timeout()),
         )
         .route("/graphql/ws", get(http::graphql::subscriptions))
+        .route("/leads/export.csv", get(http::export::leads_csv))
         .route("/healthz", get(http::health::healthz))
         .route("/imports/upload", post(http::imports::upload))
         .route("/imports/{id}/errors.csv", get(http::imports::errors_csv))

@@ -216,3 +216,33 @@ pub async fn find_visible(
         .one(db)
         .await?)
 }
+
+/// The next batch of an export: leads matching `filter` in the order they were created,
+/// after the `(created_at, id)` of the last one sent. Keyset paging keeps every batch
+/// as cheap as the first, however long the export.
+pub async fn export_batch(
+    db: &DatabaseConnection,
+    visibility: &Visibility,
+    filter: &LeadFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> DomainResult<Vec<lead::Model>> {
+    let mut query = filtered(visibility, filter);
+    if let Some((created, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(lead::Column::CreatedAt.gt(created))
+                .add(
+                    Condition::all()
+                        .add(lead::Column::CreatedAt.eq(created))
+                        .add(lead::Column::Id.gt(id)),
+                ),
+        );
+    }
+    Ok(query
+        .order_by_asc(lead::Column::CreatedAt)
+        .order_by_asc(lead::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -72,12 +72,7 @@ pub async fn track(
             &format!("kind must be one of {}", kinds.join(", ")),
         );
     };
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token);
+    let bearer = crate::http::graphql::bearer(&headers);
     let (lead_id, actor) = if let Some(bearer) = bearer {
         let auth = match sessions::authenticate(&s.app.db, &s.app.keys, Some(bearer)).await {
             Ok(auth) => auth,

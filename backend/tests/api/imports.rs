@@ -610,3 +610,59 @@ async fn a_job_held_by_a_dead_worker_is_taken_over_when_its_lease_runs_out() {
     assert_eq!(finished.attempts, 2);
     assert_eq!(finished.locked_by, None);
 }
+
+#[tokio::test]
+async fn an_import_whose_file_is_gone_fails_with_a_clear_reason() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let csv = || b"name,phone\nAlice,13800138000\n".to_vec();
+    let mapping =
+        json!([{ "column": 0, "field": "personName" }, { "column": 1, "field": "phone" }]);
+    let files = app.config.data_dir.join("imports");
+    let remove_all = || {
+        for f in std::fs::read_dir(&files).unwrap() {
+            std::fs::remove_file(f.unwrap().path()).unwrap();
+        }
+    };
+
+    // Gone before the start: the start says so.
+    let id = upload_ok(&app, &token, "a.csv", csv()).await;
+    remove_all();
+    let started = start(&app, &token, &id, mapping.clone(), "MERGE").await;
+    assert_eq!(started["userErrors"][0]["code"], "NOT_FOUND", "{started}");
+    assert_eq!(started["userErrors"][0]["field"], "uploadId");
+
+    // Gone once queued (here: before any worker got to it): the import fails, says
+    // why, and writes nothing.
+    let id = upload_ok(&app, &token, "b.csv", csv()).await;
+    let db = &app.server.db;
+    {
+        use leadflow::entity::import_job;
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let mut queued = import_job::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        queued.status = Set("queued".into());
+        queued.update(db).await.unwrap();
+    }
+    remove_all();
+    leadflow::jobs::enqueue(
+        db,
+        leadflow::domain::imports::JOB_KIND,
+        json!({ "importId": id }),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let done = wait_done(&app, &token, &id, Duration::from_secs(30)).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    assert!(
+        done["error"].as_str().unwrap().contains("upload it again"),
+        "{done}"
+    );
+    assert_eq!(done["rowsDone"], 0);
+    assert_eq!(lead::Entity::find().count(db).await.unwrap(), 0);
+}

@@ -12,6 +12,7 @@ mod capture;
 mod cli;
 mod demo;
 mod duplicates;
+mod export;
 mod forms;
 mod imports;
 mod limits;
