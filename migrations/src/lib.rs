@@ -10,6 +10,7 @@ mod m20261122_000003_capture;
 mod m20261122_000004_forms;
 mod m20261122_000005_tasks;
 mod m20261122_000006_imports;
+mod m20261122_000007_assignments;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_forms::Migration),
             Box::new(m20261122_000005_tasks::Migration),
             Box::new(m20261122_000006_imports::Migration),
+            Box::new(m20261122_000007_assignments::Migration),
         ]
     }
 }

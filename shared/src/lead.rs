@@ -153,3 +153,44 @@ mod tests {
         );
     }
 }
+
+/// Why a lead's owner changed. Every change is recorded with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AssignmentReason {
+    /// A routing rule chose the owner.
+    Rule,
+    /// A manager or admin assigned, reassigned or released it.
+    Manual,
+    /// A rep claimed it from the pool.
+    Claim,
+    /// The SLA ran out and the lead went back to the pool.
+    SlaRecycle,
+    /// Merging leads carried the owner over.
+    Merge,
+}
+
+impl AssignmentReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentReason::Rule => "rule",
+            AssignmentReason::Manual => "manual",
+            AssignmentReason::Claim => "claim",
+            AssignmentReason::SlaRecycle => "sla_recycle",
+            AssignmentReason::Merge => "merge",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AssignmentReason> {
+        [
+            AssignmentReason::Rule,
+            AssignmentReason::Manual,
+            AssignmentReason::Claim,
+            AssignmentReason::SlaRecycle,
+            AssignmentReason::Merge,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}

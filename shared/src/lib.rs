@@ -14,4 +14,4 @@ pub mod normalize;
 pub use access::{ApiScope, Role};
 pub use activity::{ActivityKind, ActivityOutcome, BehaviourKind};
 pub use errors::UserErrorCode;
-pub use lead::{Channel, LeadStage};
+pub use lead::{AssignmentReason, Channel, LeadStage};

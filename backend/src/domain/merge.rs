@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::Utc;
-use leadflow_shared::UserErrorCode;
+use leadflow_shared::{AssignmentReason, UserErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -190,6 +190,7 @@ pub async fn merge(
             }
         }};
     }
+    let now = Utc::now();
     let mut next = survivor.clone().into_active_model();
     let person_name = picks
         .get("personName")
@@ -257,13 +258,26 @@ pub async fn merge(
         .unwrap_or(survivor.created_at));
     next.first_assigned_at = Set(all.iter().filter_map(|l| l.first_assigned_at).min());
     next.first_contacted_at = Set(all.iter().filter_map(|l| l.first_contacted_at).min());
-    if survivor.owner_id.is_none() {
-        next.owner_id = Set(all.iter().find_map(|l| l.owner_id));
-    }
     next.version = Set(survivor.version + 1);
-    let now = Utc::now();
     next.updated_at = Set(now);
-    let merged = next.update(&txn).await?;
+    let mut merged = next.update(&txn).await?;
+    // A survivor without an owner takes the first merged lead's owner, as an assignment.
+    if let Some(owner) = all
+        .iter()
+        .find_map(|l| l.owner_id)
+        .filter(|_| survivor.owner_id.is_none())
+    {
+        merged = super::assignments::record_owner_change(
+            &txn,
+            actor,
+            merged,
+            Some(owner),
+            AssignmentReason::Merge,
+            None,
+            now,
+        )
+        .await?;
+    }
 
     lead::Entity::update_many()
         .col_expr(lead::Column::MergedInto, Expr::value(survivor_id))

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod api_keys;
+pub mod assignments;
 pub mod audit;
 pub mod campaigns;
 pub mod capture;

@@ -2,6 +2,7 @@
 //! to its own types before anything reaches GraphQL.
 
 pub mod api_key;
+pub mod assignment;
 pub mod audit_log;
 pub mod campaign;
 pub mod capture_request;

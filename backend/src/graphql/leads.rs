@@ -138,6 +138,20 @@ impl Lead {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Every change of owner, newest first.
+    async fn assignments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::assignments::Assignment>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let rows = crate::domain::assignments::history(&state.db, self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(super::assignments::Assignment)
+            .collect())
+    }
     /// Open and done tasks on the lead, soonest due first.
     async fn tasks(
         &self,

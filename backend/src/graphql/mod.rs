@@ -6,6 +6,7 @@
 
 mod activities;
 mod api_keys;
+mod assignments;
 mod campaigns;
 mod duplicates;
 mod errors;
@@ -54,6 +55,7 @@ pub struct Mutation(
     activities::ActivitiesMutation,
     campaigns::CampaignsMutation,
     duplicates::DuplicatesMutation,
+    assignments::AssignmentsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,0 +1,256 @@
+//! Who owns a lead. Every change of owner — a manager's (bulk) reassignment, a release
+//! to the pool, later routing rules and claims — goes through here and leaves an
+//! assignment record with its reason, a timeline event and an outbox row.
+
+use chrono::{DateTime, Utc};
+use leadflow_shared::{AssignmentReason, Role, UserErrorCode};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::activities::{outbox_row, timeline_event};
+use super::leads::{find_visible, Visibility};
+use super::{begin_write, optional_text, Actor};
+use crate::entity::{assignment, lead, user, StringList};
+use crate::error::{DomainError, DomainResult};
+
+/// How many leads one bulk action may touch.
+pub const MAX_BULK: usize = 500;
+
+fn unique(ids: &[Uuid]) -> DomainResult<Vec<Uuid>> {
+    let mut out: Vec<Uuid> = Vec::new();
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    if out.is_empty() {
+        return Err(DomainError::invalid(
+            "leadIds",
+            UserErrorCode::Required,
+            "select at least one lead",
+        ));
+    }
+    if out.len() > MAX_BULK {
+        return Err(DomainError::invalid(
+            "leadIds",
+            UserErrorCode::Invalid,
+            format!("select at most {MAX_BULK} leads at a time"),
+        ));
+    }
+    Ok(out)
+}
+
+/// Every lead, visible and live, or nothing: a bulk action is all or none.
+async fn load_all(
+    db: &impl ConnectionTrait,
+    visibility: &Visibility,
+    ids: &[Uuid],
+) -> DomainResult<Vec<lead::Model>> {
+    let mut leads = Vec::with_capacity(ids.len());
+    for id in ids {
+        let l = find_visible(db, visibility, *id)
+            .await?
+            .filter(|l| l.merged_into.is_none())
+            .ok_or_else(|| DomainError::not_found("leadIds", "lead"))?;
+        leads.push(l);
+    }
+    Ok(leads)
+}
+
+/// Records an owner change inside the caller's transaction.
+pub(crate) async fn record_owner_change(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    lead: lead::Model,
+    to: Option<Uuid>,
+    reason: AssignmentReason,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<lead::Model> {
+    let from = lead.owner_id;
+    let version = lead.version;
+    let first_assigned = lead.first_assigned_at;
+    let mut model = lead.into_active_model();
+    model.owner_id = Set(to);
+    if to.is_some() && first_assigned.is_none() {
+        model.first_assigned_at = Set(Some(now));
+    }
+    model.version = Set(version + 1);
+    model.updated_at = Set(now);
+    let updated = model.update(db).await?;
+    assignment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        lead_id: Set(updated.id),
+        from_owner_id: Set(from),
+        to_owner_id: Set(to),
+        reason: Set(reason.as_str().to_string()),
+        actor_user_id: Set(actor.user_id),
+        note: Set(note.map(str::to_string)),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let data =
+        serde_json::json!({ "from": from, "to": to, "reason": reason.as_str(), "note": note });
+    timeline_event(updated.id, "assigned", actor, data, now)
+        .insert(db)
+        .await?;
+    outbox_row(
+        "lead.assigned",
+        updated.id,
+        serde_json::json!({ "leadId": updated.id, "ownerId": to, "reason": reason.as_str() }),
+    )
+    .insert(db)
+    .await?;
+    Ok(updated)
+}
+
+/// Gives the leads to `owner` (`None`: back to the pool). Managers assign within their
+/// teams; admins to anyone active.
+pub async fn assign(
+    db: &DatabaseConnection,
+    actor: Actor,
+    actor_role: Role,
+    visibility: &Visibility,
+    lead_ids: &[Uuid],
+    owner: Option<Uuid>,
+    note: Option<&str>,
+) -> DomainResult<Vec<lead::Model>> {
+    let ids = unique(lead_ids)?;
+    let note =
+        optional_text("note", "note", note, 500).map_err(|e| DomainError::Invalid(vec![e]))?;
+    let txn = begin_write(db).await?;
+    if let Some(owner_id) = owner {
+        let owner = user::Entity::find_by_id(owner_id)
+            .one(&txn)
+            .await?
+            .filter(|u| u.active)
+            .ok_or_else(|| DomainError::not_found("ownerId", "active user"))?;
+        if let (Role::Manager, Visibility::OwnersAndPool(owners)) = (actor_role, visibility) {
+            if !owners.contains(&owner.id) {
+                return Err(DomainError::invalid(
+                    "ownerId",
+                    UserErrorCode::Invalid,
+                    "you can assign leads only to people in your teams",
+                ));
+            }
+        }
+    }
+    let leads = load_all(&txn, visibility, &ids).await?;
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(leads.len());
+    for l in leads {
+        if l.owner_id == owner {
+            out.push(l);
+            continue;
+        }
+        out.push(
+            record_owner_change(
+                &txn,
+                actor,
+                l,
+                owner,
+                AssignmentReason::Manual,
+                note.as_deref(),
+                now,
+            )
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    tracing::info!(count = out.len(), owner = ?owner, "leads assigned");
+    Ok(out)
+}
+
+/// Adds and removes tags on many leads at once.
+pub async fn tag(
+    db: &DatabaseConnection,
+    actor: Actor,
+    visibility: &Visibility,
+    lead_ids: &[Uuid],
+    add: &[String],
+    remove: &[String],
+) -> DomainResult<Vec<lead::Model>> {
+    let ids = unique(lead_ids)?;
+    let clean = |tags: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if !out.iter().any(|o| o == t) {
+                out.push(t.to_string());
+            }
+        }
+        out
+    };
+    let (add, remove) = (clean(add), clean(remove));
+    if add.is_empty() && remove.is_empty() {
+        return Err(DomainError::invalid(
+            "add",
+            UserErrorCode::Required,
+            "give tags to add or remove",
+        ));
+    }
+    if let Some(long) = add.iter().find(|t| t.chars().count() > 40) {
+        return Err(DomainError::invalid(
+            "add",
+            UserErrorCode::Invalid,
+            format!("tag '{long}' is too long (at most 40 characters)"),
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let leads = load_all(&txn, visibility, &ids).await?;
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(leads.len());
+    for l in leads {
+        let mut tags: Vec<String> = l
+            .tags
+            .0
+            .iter()
+            .filter(|t| !remove.contains(t))
+            .cloned()
+            .collect();
+        for t in &add {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+        if tags == l.tags.0 {
+            out.push(l);
+            continue;
+        }
+        let before = l.tags.0.clone();
+        let version = l.version;
+        let mut model = l.into_active_model();
+        model.tags = Set(StringList(tags.clone()));
+        model.version = Set(version + 1);
+        model.updated_at = Set(now);
+        let updated = model.update(&txn).await?;
+        timeline_event(
+            updated.id,
+            "updated",
+            actor,
+            serde_json::json!({ "tags": { "from": before, "to": tags } }),
+            now,
+        )
+        .insert(&txn)
+        .await?;
+        out.push(updated);
+    }
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A lead's owner history, newest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    lead_id: Uuid,
+) -> DomainResult<Vec<assignment::Model>> {
+    Ok(assignment::Entity::find()
+        .filter(assignment::Column::LeadId.eq(lead_id))
+        .order_by_desc(assignment::Column::CreatedAt)
+        .order_by_desc(assignment::Column::Id)
+        .all(db)
+        .await?)
+}
