@@ -16,46 +16,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::leads::{find_visible, Visibility};
-use super::{begin_write, optional_text, required_text, Actor};
-use crate::entity::{lead, lead_event, outbox, task, user, StringList};
+use super::{begin_write, optional_text, required_text, timeline, Actor};
+use crate::entity::{lead, lead_event, task, user, StringList};
 use crate::error::{DomainError, DomainResult, Invalid};
 
 /// Activities may be logged a little ahead (clock skew), never in the future.
 const FUTURE_TOLERANCE_MINUTES: i64 = 5;
-
-pub(crate) fn timeline_event(
-    lead_id: Uuid,
-    kind: &str,
-    actor: Actor,
-    data: serde_json::Value,
-    at: DateTime<Utc>,
-) -> lead_event::ActiveModel {
-    lead_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        lead_id: Set(lead_id),
-        kind: Set(kind.to_string()),
-        actor_user_id: Set(actor.user_id),
-        actor_api_key_id: Set(actor.api_key_id),
-        data: Set(data),
-        occurred_at: Set(at),
-        created_at: Set(Utc::now()),
-    }
-}
-
-pub(crate) fn outbox_row(
-    topic: &str,
-    lead_id: Uuid,
-    payload: serde_json::Value,
-) -> outbox::ActiveModel {
-    outbox::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        topic: Set(topic.to_string()),
-        aggregate_id: Set(lead_id),
-        payload: Set(payload),
-        created_at: Set(Utc::now()),
-        published_at: Set(None),
-    }
-}
 
 async fn visible_lead(
     db: &impl ConnectionTrait,
@@ -106,7 +72,7 @@ pub async fn log_activity(
     let mut lead = visible_lead(&txn, visibility, input.lead_id).await?;
     let data =
         serde_json::json!({ "outcome": input.outcome.map(ActivityOutcome::as_str), "note": note });
-    let event = timeline_event(lead.id, input.kind.as_str(), actor, data, at)
+    let event = timeline::event(lead.id, input.kind.as_str(), actor, data, at)
         .insert(&txn)
         .await?;
     if input.kind.is_contact() && lead.first_contacted_at.is_none_or(|first| at < first) {
@@ -116,7 +82,7 @@ pub async fn log_activity(
         model.updated_at = Set(now);
         lead = model.update(&txn).await?;
     }
-    outbox_row(
+    timeline::announce(
         "lead.activity_logged",
         lead.id,
         serde_json::json!({ "leadId": lead.id, "kind": input.kind.as_str() }),
@@ -373,7 +339,7 @@ pub async fn update_lead(
             .map_or(expected_version, |l| l.version);
         return Err(conflict(current));
     }
-    timeline_event(
+    timeline::event(
         id,
         "updated",
         actor,
@@ -382,7 +348,7 @@ pub async fn update_lead(
     )
     .insert(&txn)
     .await?;
-    outbox_row("lead.updated", id, serde_json::json!({ "leadId": id }))
+    timeline::announce("lead.updated", id, serde_json::json!({ "leadId": id }))
         .insert(&txn)
         .await?;
     let updated = lead::Entity::find_by_id(id)
@@ -445,7 +411,7 @@ pub async fn create_task(
     }
     .insert(&txn)
     .await?;
-    timeline_event(lead.id, "task_created", actor, serde_json::json!({ "taskId": created.id, "title": created.title, "dueAt": created.due_at }), now)
+    timeline::event(lead.id, "task_created", actor, serde_json::json!({ "taskId": created.id, "title": created.title, "dueAt": created.due_at }), now)
         .insert(&txn)
         .await?;
     txn.commit().await?;
@@ -477,7 +443,7 @@ pub async fn complete_task(
     model.done_at = Set(Some(now));
     model.updated_at = Set(now);
     let done = model.update(&txn).await?;
-    timeline_event(
+    timeline::event(
         done.lead_id,
         "task_done",
         actor,

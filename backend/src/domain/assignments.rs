@@ -10,8 +10,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::activities::{outbox_row, timeline_event};
 use super::leads::{find_visible, Visibility};
+use super::timeline;
 use super::{begin_write, optional_text, Actor};
 use crate::entity::{assignment, lead, user, StringList};
 use crate::error::{DomainError, DomainResult};
@@ -95,10 +95,10 @@ pub(crate) async fn record_owner_change(
     .await?;
     let data =
         serde_json::json!({ "from": from, "to": to, "reason": reason.as_str(), "note": note });
-    timeline_event(updated.id, "assigned", actor, data, now)
+    timeline::event(updated.id, "assigned", actor, data, now)
         .insert(db)
         .await?;
-    outbox_row(
+    timeline::announce(
         "lead.assigned",
         updated.id,
         serde_json::json!({ "leadId": updated.id, "ownerId": to, "reason": reason.as_str() }),
@@ -227,7 +227,7 @@ pub async fn tag(
         model.version = Set(version + 1);
         model.updated_at = Set(now);
         let updated = model.update(&txn).await?;
-        timeline_event(
+        timeline::event(
             updated.id,
             "updated",
             actor,

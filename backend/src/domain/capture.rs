@@ -17,8 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{is_unique_violation, Actor};
-use crate::entity::{campaign, capture_request, lead, lead_event, outbox, StringList};
+use super::{is_unique_violation, timeline, Actor};
+use crate::entity::{campaign, capture_request, lead, StringList};
 use crate::error::{DomainError, DomainResult, Invalid};
 
 /// What arrives from outside, as typed. Every text is optional except the person's name
@@ -321,41 +321,6 @@ async fn check_campaign(db: &impl ConnectionTrait, id: Option<Uuid>) -> DomainRe
     Ok(())
 }
 
-fn event(
-    lead_id: Uuid,
-    kind: &str,
-    actor: Actor,
-    data: serde_json::Value,
-    at: DateTime<Utc>,
-) -> lead_event::ActiveModel {
-    lead_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        lead_id: Set(lead_id),
-        kind: Set(kind.to_string()),
-        actor_user_id: Set(actor.user_id),
-        actor_api_key_id: Set(actor.api_key_id),
-        data: Set(data),
-        occurred_at: Set(at),
-        created_at: Set(at),
-    }
-}
-
-fn announce(
-    topic: &str,
-    lead_id: Uuid,
-    payload: serde_json::Value,
-    at: DateTime<Utc>,
-) -> outbox::ActiveModel {
-    outbox::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        topic: Set(topic.to_string()),
-        aggregate_id: Set(lead_id),
-        payload: Set(payload),
-        created_at: Set(at),
-        published_at: Set(None),
-    }
-}
-
 /// Captures one lead. See the module docs for the steps.
 pub async fn capture(
     db: &DatabaseConnection,
@@ -543,14 +508,13 @@ async fn apply(
             let merged = merge_into(txn, existing, clean, now).await?;
             let mut data = submitted.clone();
             data["matchedBy"] = matched_by.as_str().into();
-            event(merged.id, "captured_again", actor, data, now)
+            timeline::event(merged.id, "captured_again", actor, data, now)
                 .insert(txn)
                 .await?;
-            announce(
+            timeline::announce(
                 "lead.merged_capture",
                 merged.id,
                 serde_json::json!({ "leadId": merged.id, "matchedBy": matched_by.as_str() }),
-                now,
             )
             .insert(txn)
             .await?;
@@ -558,14 +522,13 @@ async fn apply(
         }
         None => {
             let created = create(txn, clean, now).await?;
-            event(created.id, "captured", actor, submitted, now)
+            timeline::event(created.id, "captured", actor, submitted, now)
                 .insert(txn)
                 .await?;
-            announce(
+            timeline::announce(
                 "lead.captured",
                 created.id,
                 serde_json::json!({ "leadId": created.id, "source": clean.source.as_str() }),
-                now,
             )
             .insert(txn)
             .await?;

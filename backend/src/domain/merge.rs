@@ -17,8 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::activities::{outbox_row, timeline_event};
 use super::leads::{find_visible, Visibility};
+use super::timeline;
 use super::{begin_write, Actor};
 use crate::entity::{lead, task, StringList};
 use crate::error::{DomainError, DomainResult};
@@ -297,7 +297,7 @@ pub async fn merge(
         .exec(&txn)
         .await?;
     let picked: BTreeMap<&String, String> = picks.iter().map(|(k, v)| (k, v.to_string())).collect();
-    timeline_event(
+    timeline::event(
         survivor_id,
         "merged",
         actor,
@@ -306,7 +306,7 @@ pub async fn merge(
     )
     .insert(&txn)
     .await?;
-    outbox_row(
+    timeline::announce(
         "lead.merged",
         survivor_id,
         serde_json::json!({ "leadId": survivor_id, "mergedIds": others }),

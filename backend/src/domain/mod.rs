@@ -15,6 +15,7 @@ pub mod merge;
 pub mod sessions;
 pub mod settings;
 pub mod teams;
+mod timeline;
 pub mod tracking;
 pub mod users;
 

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use super::activities::{outbox_row, timeline_event};
+use super::timeline;
 use super::{begin_write, optional_text, Actor};
 use crate::entity::{lead, lead_event};
 use crate::error::{DomainError, DomainResult};
@@ -134,10 +134,10 @@ pub async fn track(
             .ok_or_else(|| DomainError::not_found("leadId", "lead"))?;
     }
     let data = serde_json::json!({ "url": url, "name": name, "properties": properties });
-    let recorded = timeline_event(target.id, event.kind.as_str(), actor, data, at)
+    let recorded = timeline::event(target.id, event.kind.as_str(), actor, data, at)
         .insert(&txn)
         .await?;
-    outbox_row(
+    timeline::announce(
         "lead.behaviour",
         target.id,
         serde_json::json!({ "leadId": target.id, "kind": event.kind.as_str() }),

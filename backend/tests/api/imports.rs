@@ -472,7 +472,7 @@ async fn bad_uploads_and_bad_mappings_are_refused_clearly() {
 #[tokio::test]
 async fn an_import_cut_off_by_a_restart_resumes_with_every_row_once() {
     const ROWS: usize = 2000;
-    let app = spawn_app_with(|c| c.import_chunk_rows = 50).await;
+    let app = spawn_app_with(|c| c.import_chunk_rows = 10).await;
     let token = app.admin_token().await;
     let mut csv = String::from("姓名,邮箱,手机,公司\n");
     for i in 0..ROWS {
