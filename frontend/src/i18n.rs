@@ -406,6 +406,66 @@ translations! {
     EventFormSubmit => "Submitted a form", "提交了表单";
     EventCustom => "Custom event", "自定义事件";
     EventChanged => "changed {fields}", "修改了{fields}";
+    EventMerged => "Merged", "合并了线索";
+    EventMergedCount => "merged {n} lead(s) into this one", "合并了 {n} 条线索";
+
+    ImportCsv => "Import CSV", "导入 CSV";
+    ExportCsv => "Export", "导出";
+    Exporting => "Exporting…", "正在导出…";
+    NavDuplicates => "Duplicates", "重复线索";
+    ImportTitle => "Import leads", "导入线索";
+    ImportSubtitle => "From a CSV file: trade-show lists, purchased lists, exports from other tools", "从 CSV 文件导入：展会名单、外购名单、其他系统导出的数据";
+    ImportersOnlyTitle => "Only admins, managers and marketers import leads", "只有管理员、经理和市场人员可以导入线索";
+    ImportersOnlyHint => "Ask one of them to import the file for you.", "请联系他们代为导入。";
+    ImportChooseFile => "Choose a CSV file", "选择 CSV 文件";
+    ImportFileHint => "UTF-8 or GB18030 (Chinese Excel); the first row holds the column names.", "支持 UTF-8 或 GB18030（中文版 Excel）编码；第一行为列名。";
+    ImportUploading => "Uploading {name}…", "正在上传 {name}…";
+    ImportTooLarge => "The file is too large for one import", "文件过大，无法一次导入";
+    ImportUnreadable => "The file could not be read as CSV", "无法按 CSV 读取该文件";
+    ImportUploadGone => "The upload is no longer available; choose the file again.", "上传的文件已失效，请重新选择。";
+    ImportEncoding => "Encoding", "编码";
+    ImportPreviewRows => "Preview of the first {n} rows", "前 {n} 行预览";
+    ImportMapping => "Each column goes to", "各列对应的线索字段";
+    ImportIgnore => "Ignore", "忽略";
+    ImportDedup => "When a row matches an existing lead", "与已有线索重复时";
+    DedupSkip => "Skip", "跳过";
+    DedupSkipHint => "Keep the existing lead as it is; the row counts as skipped.", "保留已有线索不变，该行计为跳过。";
+    DedupMerge => "Merge", "合并";
+    DedupMergeHint => "Fill the existing lead's empty fields from the row.", "用该行数据补全已有线索的空白字段。";
+    DedupCreate => "Create new", "新建";
+    DedupCreateHint => "Create a new lead anyway.", "仍然新建一条线索。";
+    ImportStart => "Start import", "开始导入";
+    ImportStarting => "Starting…", "正在启动…";
+    ImportChooseAnother => "Choose another file", "重新选择文件";
+    ImportRunning => "Importing…", "正在导入…";
+    ImportQueued => "Waiting to start…", "等待开始…";
+    ImportRowsDone => "{done} of {total} rows", "已处理 {done} / {total} 行";
+    ImportCreated => "Created", "新建";
+    ImportMerged => "Merged", "合并";
+    ImportSkipped => "Skipped", "跳过";
+    ImportFailedRows => "Failed", "失败";
+    ImportDone => "Import finished", "导入完成";
+    ImportFailed => "The import failed", "导入失败";
+    ImportRowErrors => "Rows that could not be imported", "未能导入的行";
+    ImportRowNumber => "Row {n}", "第 {n} 行";
+    ImportDownloadErrors => "Download error rows", "下载错误行";
+    ImportViewLeads => "View leads", "查看线索";
+    ImportAnother => "Import another file", "导入其他文件";
+    ImportReconnecting => "Connection lost; reconnecting…", "连接中断，正在重连…";
+
+    DuplicatesSubtitle => "Leads that are probably the same person", "可能是同一个人的线索";
+    DuplicatesEmptyTitle => "No duplicates found", "没有发现重复线索";
+    DuplicatesEmptyHint => "Leads that share an email, a mobile number, or a company and name show up here.", "邮箱、手机相同，或公司和姓名都相同的线索会显示在这里。";
+    DuplicateReason => "Matched by", "匹配依据";
+    Review => "Review", "比对";
+    MergeTitle => "Compare and merge", "比对并合并";
+    MergeHint => "Pick the value each field keeps and the lead that lives on; the other one's history moves to it.", "为每个字段选择保留的值，并选择保留哪条线索；另一条的动态会并入其中。";
+    MergeField => "Field", "字段";
+    LeadA => "Lead A", "线索 A";
+    LeadB => "Lead B", "线索 B";
+    KeepLead => "Keep this lead", "保留这条线索";
+    MergeLeads => "Merge", "合并";
+    Merging => "Merging…", "正在合并…";
 }
 
 /// The text for `key` in `lang`.
@@ -505,6 +565,7 @@ pub fn event_kind_key(kind: &str) -> Option<Key> {
         "email_click" => Some(Key::EventEmailClick),
         "form_submit" => Some(Key::EventFormSubmit),
         "custom" => Some(Key::EventCustom),
+        "merged" => Some(Key::EventMerged),
         _ => None,
     }
 }

@@ -8,8 +8,10 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 use crate::pages::{
     dashboards::DashboardsPage,
+    duplicates::DuplicatesPage,
     forms::FormsPage,
     journeys::JourneysPage,
+    lead_import::ImportPage,
     leads::{detail::LeadDetailPage, LeadsPage},
     login::LoginPage,
     not_found::NotFoundPage,
@@ -26,6 +28,10 @@ pub enum Route {
     Login,
     #[at("/leads")]
     Leads,
+    #[at("/leads/import")]
+    LeadImport,
+    #[at("/leads/duplicates")]
+    LeadDuplicates,
     #[at("/leads/:id")]
     LeadDetail { id: String },
     #[at("/pool")]
@@ -57,6 +63,8 @@ pub fn switch(route: Route) -> Html {
         Route::Settings => html! { <Redirect<Route> to={Route::SettingsUsers} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Leads => html! { <Shell><LeadsPage /></Shell> },
+        Route::LeadImport => html! { <Shell><ImportPage /></Shell> },
+        Route::LeadDuplicates => html! { <Shell><DuplicatesPage /></Shell> },
         Route::LeadDetail { id } => html! { <Shell><LeadDetailPage {id} /></Shell> },
         Route::Pool => html! { <Shell><PoolPage /></Shell> },
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },

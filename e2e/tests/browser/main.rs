@@ -897,3 +897,255 @@ async fn a_lead_is_worked_a_call_an_edit_a_conflict_and_a_task() -> Result<()> {
     app.shutdown().await;
     Ok(())
 }
+
+/// A trade-show list as Chinese Excel users save it: UTF-8 with a BOM, Chinese headers,
+/// `rows` leads, and at data row `bad` a mobile number too short to be one.
+fn trade_show_csv(rows: usize, bad: usize) -> String {
+    let mut csv = String::from("\u{feff}姓名,手机,公司\n");
+    for i in 1..=rows {
+        let phone = if i == bad {
+            "12345".to_owned()
+        } else {
+            format!("1390000{i:04}")
+        };
+        csv.push_str(&format!("展会客户{i:02},{phone},展会测试公司{i:02}\n"));
+    }
+    csv
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_is_imported_with_one_bad_row_and_the_list_is_exported() -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+    browser.click("[data-testid=lang-en]").await?;
+
+    // 30 rows; the 15th data row sits on file line 16 (the header is line 1).
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("展会名单.csv");
+    std::fs::write(&file, trade_show_csv(30, 15))?;
+
+    browser.goto(&app.url("/leads")).await?;
+    browser.click("[data-testid=leads-import]").await?;
+    browser.wait_for_path("/leads/import").await?;
+    browser.find("[data-testid=import-picker]").await?;
+    browser.screenshot("50-import-pick").await?;
+    browser
+        .find("[data-testid=import-file]")
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+
+    // The preview: detected encoding, headers and the suggested mapping.
+    browser
+        .wait_for_text("[data-testid=import-encoding]", "UTF-8")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-preview]", "展会客户01")
+        .await?;
+    browser
+        .wait_for_value("[data-testid=import-map-0]", "personName")
+        .await?;
+    browser
+        .wait_for_value("[data-testid=import-map-1]", "phone")
+        .await?;
+    browser
+        .wait_for_value("[data-testid=import-map-2]", "company")
+        .await?;
+    browser.screenshot("51-import-preview").await?;
+
+    browser.click("[data-testid=import-dedup-skip]").await?;
+    browser.click("[data-testid=import-start]").await?;
+
+    // The bar reaches 100 % and the summary names the bad row by its line.
+    browser
+        .find("[data-testid=import-progress][data-status=done]")
+        .await?;
+    browser
+        .find("[data-testid=import-bar][aria-valuenow='100']")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-rows-done]", "30 of 30")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-created]", "29")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-failed]", "1")
+        .await?;
+    browser
+        .wait_for_count("[data-testid=import-row-error]", 1)
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-row-error]", "Row 16")
+        .await?;
+    browser.screenshot("52-import-done").await?;
+    browser
+        .click("[data-testid=import-download-errors]")
+        .await?;
+    browser
+        .find("[data-testid=import-download-errors]:not([disabled])")
+        .await?;
+    anyhow::ensure!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=error-notice]"))
+            .await?
+            .is_empty(),
+        "downloading the error rows showed an error"
+    );
+
+    browser.click("[data-testid=lang-zh]").await?;
+    browser
+        .wait_for_text("[data-testid=import-progress-title]", "导入完成")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=import-row-error]", "第 16 行")
+        .await?;
+    browser.screenshot("53-import-done-zh").await?;
+    browser.click("[data-testid=lang-en]").await?;
+
+    // The imported leads are in the list.
+    browser.goto(&app.url("/leads")).await?;
+    browser
+        .wait_for_text("[data-testid=lead-count]", "29 leads")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-list]", "展会客户30")
+        .await?;
+    browser.screenshot("54-imported-leads").await?;
+
+    // Export, filtered by a search: the button comes back without an error.
+    browser
+        .fill("[data-testid=lead-search]", "展会客户0")
+        .await?;
+    browser.wait_for_query("q=").await?;
+    browser.click("[data-testid=lead-export]").await?;
+    browser
+        .find("[data-testid=lead-export]:not([disabled])")
+        .await?;
+    anyhow::ensure!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=error-notice]"))
+            .await?
+            .is_empty(),
+        "the export showed an error"
+    );
+    browser.screenshot("55-leads-export").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_leads_that_became_duplicates_are_reviewed_and_merged() -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let token = app.admin_token().await?;
+    let capture = "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { code message } } }";
+
+    // Capture would merge obvious duplicates, so B gets A's phone only by an edit.
+    let a = app
+        .graphql(
+            Some(&token),
+            capture,
+            json!({ "input": { "personName": "王芳", "phone": "13800001111", "company": "杭州西湖科技有限公司", "source": "EVENT" } }),
+        )
+        .await?;
+    let a = a["leadCapture"]["leadId"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("capturing A failed: {a}"))?
+        .to_owned();
+    let b = app
+        .graphql(
+            Some(&token),
+            capture,
+            json!({ "input": { "personName": "王芳芳", "email": "wangfang@example.cn", "title": "市场总监", "source": "WEB_FORM" } }),
+        )
+        .await?;
+    let b = b["leadCapture"]["leadId"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("capturing B failed: {b}"))?
+        .to_owned();
+    anyhow::ensure!(a != b, "capture merged A and B already");
+    let updated = app
+        .graphql(
+            Some(&token),
+            "mutation($input: LeadUpdateInput!) { leadUpdate(input: $input) { lead { id } userErrors { code message } } }",
+            json!({ "input": { "id": b, "version": 1, "phone": "+86 138 0000 1111" } }),
+        )
+        .await?;
+    anyhow::ensure!(
+        updated["leadUpdate"]["userErrors"]
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "giving B the phone failed: {updated}"
+    );
+
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+    browser.click("[data-testid=lang-en]").await?;
+    browser.goto(&app.url("/leads")).await?;
+    browser.click("[data-testid=leads-duplicates]").await?;
+    browser.wait_for_path("/leads/duplicates").await?;
+    browser
+        .wait_for_count("[data-testid=duplicate-pair]", 1)
+        .await?;
+    browser
+        .wait_for_text("[data-testid=duplicate-pair]", "phone")
+        .await?;
+    browser.screenshot("56-duplicates").await?;
+
+    browser.click("[data-testid=duplicate-review]").await?;
+    browser.find("[data-testid=merge-review]").await?;
+    // Which side B is depends on the server's order; pick B's name wherever it is.
+    let side_b = if browser
+        .find("[data-testid=merge-value-personName-a]")
+        .await?
+        .text()
+        .await?
+        .trim()
+        == "王芳芳"
+    {
+        "a"
+    } else {
+        "b"
+    };
+    browser
+        .click(&format!("[data-testid=merge-pick-personName-{side_b}]"))
+        .await?;
+    browser
+        .find(&format!(
+            "[data-testid=merge-value-personName-{side_b}].is-picked"
+        ))
+        .await?;
+    browser.screenshot("57-merge-review").await?;
+    browser.click("[data-testid=merge-submit]").await?;
+
+    // On the survivor, with B's name and the merge on its timeline.
+    browser.find("[data-testid=page-lead-detail]").await?;
+    browser
+        .wait_for_text("[data-testid=lead-name]", "王芳芳")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=timeline]", "Merged")
+        .await?;
+    let path = browser.client.current_url().await?.path().to_owned();
+    anyhow::ensure!(
+        path == format!("/leads/{a}") || path == format!("/leads/{b}"),
+        "landed on {path}, not on one of the merged leads"
+    );
+    browser.screenshot("58-merged-lead").await?;
+
+    // The pair is gone.
+    browser.goto(&app.url("/leads/duplicates")).await?;
+    browser.find("[data-testid=duplicates-empty]").await?;
+    browser.screenshot("59-duplicates-empty").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}

@@ -4,8 +4,9 @@
 //!   attached and a single transparent `refreshSession` when the server says the token
 //!   expired.
 //! - [`subscription`]: live updates over WebSocket (`/graphql/ws`, graphql-transport-ws).
+//! - [`files`]: uploads and CSV downloads over plain HTTP, with the same token.
 //! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
-//!   [`activities`], [`forms`]:
+//!   [`activities`], [`forms`], [`imports`], [`duplicates`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
@@ -15,8 +16,11 @@ pub mod activities;
 pub mod api_keys;
 pub mod auth;
 pub mod client;
+pub mod duplicates;
 pub mod error;
+pub mod files;
 pub mod forms;
+pub mod imports;
 pub mod leads;
 pub mod subscription;
 pub mod teams;

@@ -2,8 +2,10 @@
 //! "arrives with ..." empty state through [`crate::components::upcoming`].
 
 pub mod dashboards;
+pub mod duplicates;
 pub mod forms;
 pub mod journeys;
+pub mod lead_import;
 pub mod leads;
 pub mod login;
 pub mod not_found;

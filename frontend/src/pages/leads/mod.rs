@@ -5,11 +5,14 @@
 //! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead, and
 //!   its work panel: [`facts`] (view and edit), [`activity`] (log a call...), [`tasks`].
 //! - [`my_tasks`] is the user's day at the top of the list: overdue, today, later.
+//! - [`export`] downloads the list, as filtered, as CSV; the import and duplicates
+//!   pages ([`crate::pages::lead_import`], [`crate::pages::duplicates`]) start here too.
 //! - [`badges`] holds the small pieces (stage, score, owner) the list and detail share.
 
 mod activity;
 mod badges;
 pub mod detail;
+mod export;
 mod facts;
 mod form;
 pub mod list;
@@ -33,7 +36,7 @@ use list::LeadList;
 use my_tasks::MyTasks;
 
 /// How a merge was recognised, in words.
-fn match_key(by: DuplicateMatch) -> Key {
+pub(crate) fn match_key(by: DuplicateMatch) -> Key {
     match by {
         DuplicateMatch::Email => Key::MatchEmail,
         DuplicateMatch::Phone => Key::MatchPhone,
@@ -79,6 +82,12 @@ pub fn LeadsPage() -> Html {
     html! {
         <section class="page" data-testid="page-leads">
             <PageHeader title={i18n.t(Key::NavLeads)} subtitle={AttrValue::from(i18n.t(Key::LeadsSubtitle))}>
+                <Link<Route> to={Route::LeadDuplicates} classes="btn btn-secondary">
+                    <span data-testid="leads-duplicates">{ i18n.t(Key::NavDuplicates) }</span>
+                </Link<Route>>
+                <Link<Route> to={Route::LeadImport} classes="btn btn-secondary">
+                    <span data-testid="leads-import">{ i18n.t(Key::ImportCsv) }</span>
+                </Link<Route>>
                 { new_lead_button("new-lead") }
             </PageHeader>
             <MyTasks />

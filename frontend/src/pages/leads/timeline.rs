@@ -49,6 +49,10 @@ fn event_details(i18n: &I18n, event: &LeadEvent) -> Vec<String> {
     {
         details.push(i18n.tf(Key::EventMatchedBy, &[("by", i18n.t(match_key(matched)))]));
     }
+    if let Some(merged) = event.data.get("mergedIds").and_then(Value::as_array) {
+        let n = merged.len().to_string();
+        details.push(i18n.tf(Key::EventMergedCount, &[("n", &n)]));
+    }
     if let Some(outcome) = event
         .data
         .get("outcome")

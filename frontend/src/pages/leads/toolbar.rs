@@ -1,5 +1,5 @@
-//! The filter bar above the lead list: debounced search, source, sort, "only pool", and
-//! one toggle chip per stage. It owns no list state: it shows [`ListParams`] and reports
+//! The filter bar above the lead list: debounced search, source, sort, "only pool",
+//! "Export" (the list as filtered), and one toggle chip per stage. It owns no list state: it shows [`ListParams`] and reports
 //! the next ones, which the page writes to the address bar.
 
 use std::cell::RefCell;
@@ -9,6 +9,7 @@ use gloo::timers::callback::Timeout;
 use leadflow_shared::{Channel, LeadStage};
 use yew::prelude::*;
 
+use super::export::ExportButton;
 use super::params::ListParams;
 use crate::api::leads::LeadSort;
 use crate::components::form::{input_value, select_value};
@@ -177,6 +178,8 @@ pub fn LeadToolbar(props: &LeadToolbarProps) -> Html {
                         <span>{ i18n.t(Key::OnlyPool) }</span>
                     </label>
                 }
+                <span class="toolbar-spacer" />
+                <ExportButton params={props.params.clone()} />
             </div>
             <div class="lead-toolbar-row stage-chips" role="group" aria-label={i18n.t(Key::Stage)}>
                 <button type="button" class="chip-toggle" aria-pressed={props.params.stages.is_empty().to_string()}
