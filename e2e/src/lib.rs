@@ -124,6 +124,22 @@ impl TestApp {
             .with_context(|| format!("login refused: {data}"))
     }
 
+    /// Creates an active user over the API as the administrator and returns its id.
+    pub async fn create_user(&self, email: &str, name: &str, role: &str) -> Result<String> {
+        let token = self.admin_token().await?;
+        let data = self
+            .graphql(
+                Some(&token),
+                "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id } userErrors { field code } } }",
+                json!({ "input": { "email": email, "name": name, "password": "e2e-password-2024", "role": role } }),
+            )
+            .await?;
+        data["userCreate"]["user"]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("creating {email} failed: {data}"))
+    }
+
     pub async fn shutdown(self) {
         self.server.shutdown().await;
     }

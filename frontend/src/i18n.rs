@@ -310,6 +310,7 @@ translations! {
     TimelineEmpty => "Nothing has happened to this lead yet.", "这条线索还没有任何动态。";
     EventCaptured => "Captured", "录入";
     EventCapturedAgain => "Captured again (merged)", "重复录入（已合并）";
+    EventAssigned => "Owner changed", "更换负责人";
     EventBy => "by {name}", "操作人：{name}";
     EventVia => "via {source}", "来源：{source}";
     EventMatchedBy => "matched by {by}", "按{by}匹配";
@@ -466,6 +467,31 @@ translations! {
     KeepLead => "Keep this lead", "保留这条线索";
     MergeLeads => "Merge", "合并";
     Merging => "Merging…", "正在合并…";
+
+    SelectAllRows => "Select every lead on this page", "选择本页全部线索";
+    SelectRow => "Select {name}", "选择 {name}";
+    BulkActions => "Actions on the selected leads", "对所选线索的操作";
+    BulkSelected => "{n} selected", "已选 {n} 条";
+    BulkClear => "Clear", "清除选择";
+    BulkAssign => "Assign…", "分配…";
+    BulkTag => "Tag…", "打标签…";
+    AssignTitle => "Assign {n} leads", "分配 {n} 条线索";
+    AssignOwner => "New owner", "新负责人";
+    AssignChoose => "Choose a person…", "请选择负责人…";
+    AssignToPool => "Back to the pool", "退回公海";
+    AssignNote => "Note (optional)", "备注（可选）";
+    AssignNoteHint => "Saved on each lead's timeline", "会记录在每条线索的动态中";
+    AssignSubmit => "Assign", "分配";
+    AssignNoPeople => "Nobody to assign to yet.", "暂无可分配的人员。";
+    AssignedNotice => "{n} leads assigned to {name}.", "已将 {n} 条线索分配给 {name}。";
+    ReleasedNotice => "{n} leads returned to the pool.", "已将 {n} 条线索退回公海。";
+    TagTitle => "Tag {n} leads", "为 {n} 条线索打标签";
+    TagAdd => "Tags to add", "要添加的标签";
+    TagRemove => "Tags to remove", "要移除的标签";
+    TagSubmit => "Apply", "应用";
+    TagNothing => "Enter at least one tag to add or remove.", "请至少填写一个要添加或移除的标签。";
+    TaggedNotice => "Tags updated on {n} leads.", "已更新 {n} 条线索的标签。";
+    Working => "Working…", "处理中…";
 }
 
 /// The text for `key` in `lang`.
@@ -566,6 +592,7 @@ pub fn event_kind_key(kind: &str) -> Option<Key> {
         "form_submit" => Some(Key::EventFormSubmit),
         "custom" => Some(Key::EventCustom),
         "merged" => Some(Key::EventMerged),
+        "assigned" => Some(Key::EventAssigned),
         _ => None,
     }
 }

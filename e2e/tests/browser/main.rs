@@ -1149,3 +1149,139 @@ async fn two_leads_that_became_duplicates_are_reviewed_and_merged() -> Result<()
     app.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_assigns_and_tags_leads_in_bulk() -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let token = app.admin_token().await?;
+    let mut ids = Vec::new();
+    for (i, name) in ["赵一", "钱二", "孙三"].into_iter().enumerate() {
+        let data = app
+            .graphql(
+                Some(&token),
+                "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { code message } } }",
+                json!({ "input": {
+                    "personName": name,
+                    "company": format!("批量测试公司 {i}"),
+                    "email": format!("bulk{i}@bulk.example"),
+                    "source": "EVENT",
+                } }),
+            )
+            .await?;
+        let id = data["leadCapture"]["leadId"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("capturing {name} failed: {data}"))?;
+        ids.push(id.to_owned());
+    }
+    // Created after the captures, so routing cannot have given the rep any of them.
+    app.create_user("zhou@example.com", "周销售", "REP").await?;
+
+    let browser = Browser::start().await?;
+    browser.sign_in(&app).await?;
+    browser.goto(&app.url("/leads")).await?;
+    browser.wait_for_count("[data-testid=lead-row]", 3).await?;
+    let row = |id: &str| format!(r#"[data-testid=lead-row][data-id="{id}"]"#);
+    let tick = |id: &str| format!("{} [data-testid=lead-select]", row(id));
+
+    // Ticking a box selects the row and stays on the list.
+    browser.click(&tick(&ids[0])).await?;
+    browser.click(&tick(&ids[1])).await?;
+    browser
+        .wait_for_text("[data-testid=bulk-count]", "2 selected")
+        .await?;
+    browser.wait_for_path("/leads").await?;
+    browser.screenshot("60-bulk-selected").await?;
+
+    // Assign both to the rep.
+    browser.click("[data-testid=bulk-assign]").await?;
+    browser.find("[data-testid=assign-dialog]").await?;
+    browser
+        .select_by_label_containing("[data-testid=assign-owner]", "周销售")
+        .await?;
+    browser
+        .fill("[data-testid=assign-note]", "Met at the trade fair")
+        .await?;
+    browser.screenshot("61-assign-dialog").await?;
+    browser.click("[data-testid=assign-submit]").await?;
+    browser.wait_gone("[data-testid=assign-dialog]").await?;
+    browser
+        .wait_for_text("[data-testid=success-notice]", "2 leads assigned to 周销售")
+        .await?;
+    browser.wait_gone("[data-testid=bulk-bar]").await?;
+    for id in &ids[..2] {
+        browser
+            .wait_for_text(&format!("{} [data-testid=lead-owner]", row(id)), "周销售")
+            .await?;
+    }
+    let third = browser
+        .find(&format!("{} [data-testid=lead-owner]", row(&ids[2])))
+        .await?
+        .text()
+        .await?;
+    anyhow::ensure!(
+        !third.contains("周销售"),
+        "the unselected lead was assigned too: {third:?}"
+    );
+    browser.screenshot("62-assigned").await?;
+
+    // The header box selects the page; unticking one leaves the two to tag.
+    browser.click("[data-testid=select-all]").await?;
+    browser
+        .wait_for_text("[data-testid=bulk-count]", "3 selected")
+        .await?;
+    browser.click(&tick(&ids[2])).await?;
+    browser
+        .wait_for_text("[data-testid=bulk-count]", "2 selected")
+        .await?;
+    browser.click("[data-testid=bulk-tag]").await?;
+    browser.find("[data-testid=tag-dialog]").await?;
+    browser.fill("[data-testid=tag-add]", "展会，重点").await?;
+    browser.screenshot("63-tag-dialog").await?;
+    browser.click("[data-testid=tag-submit]").await?;
+    browser.wait_gone("[data-testid=tag-dialog]").await?;
+    browser
+        .wait_for_text("[data-testid=success-notice]", "Tags updated on 2 leads")
+        .await?;
+    for id in &ids[..2] {
+        browser
+            .wait_for_text(&format!("{} [data-testid=lead-row-tags]", row(id)), "展会")
+            .await?;
+    }
+    browser
+        .wait_for_count(&format!("{} [data-testid=lead-row-tags]", row(&ids[2])), 0)
+        .await?;
+    browser.screenshot("64-tagged").await?;
+
+    // A click on the row still opens the lead, which carries the tag.
+    browser
+        .click(&format!("{} .row-link", row(&ids[0])))
+        .await?;
+    browser.wait_for_path(&format!("/leads/{}", ids[0])).await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "展会")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=lead-facts]", "重点")
+        .await?;
+    browser.screenshot("65-lead-tagged").await?;
+
+    // In Chinese, the bar and the dialog speak Chinese.
+    browser.goto(&app.url("/leads")).await?;
+    browser.click("[data-testid=lang-zh]").await?;
+    browser.click(&tick(&ids[2])).await?;
+    browser
+        .wait_for_text("[data-testid=bulk-count]", "已选 1 条")
+        .await?;
+    browser.click("[data-testid=bulk-assign]").await?;
+    browser
+        .wait_for_text("[data-testid=assign-dialog]", "退回公海")
+        .await?;
+    // Let the dialog finish rising in.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    browser.screenshot("66-bulk-zh").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}

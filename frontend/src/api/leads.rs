@@ -87,10 +87,40 @@ pub struct LeadRow {
     pub owner: Option<UserRef>,
     pub total_score: i32,
     pub created_at: String,
+    /// Shown under the name, so a bulk "Tag…" is visible at once.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 const LEAD_ROW_FIELDS: &str = "id personName title company email phone province city \
-     source stage owner { id name } totalScore createdAt";
+     source stage owner { id name } totalScore createdAt tags";
+
+/// What a bulk mutation changed on one lead: enough to update its row in place.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct BulkLead {
+    pub id: String,
+    pub owner: Option<UserRef>,
+    pub tags: Vec<String>,
+}
+
+impl LeadRow {
+    /// Takes the owner and tags a bulk mutation reported.
+    pub fn apply(&mut self, changed: &BulkLead) {
+        self.owner = changed.owner.clone();
+        self.tags = changed.tags.clone();
+    }
+}
+
+/// `LeadsPayload`: every lead changed, or none and the reasons (all-or-none).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadsPayload {
+    pub leads: Vec<BulkLead>,
+    pub user_errors: Vec<UserError>,
+}
+
+const LEADS_PAYLOAD_FIELDS: &str =
+    "leads { id owner { id name } tags } userErrors { field message code }";
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LeadEdge {
@@ -256,6 +286,40 @@ pub async fn capture(
     let input = serde_json::to_value(input).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let data: Value = client.request(CAPTURE, json!({ "input": input })).await?;
     field(data, "leadCapture")
+}
+
+/// Gives `ids` to `owner_id`, or back to the pool when `None` (admins and managers).
+pub async fn assign(
+    client: &Client,
+    ids: &[String],
+    owner_id: Option<&str>,
+    note: Option<&str>,
+) -> Result<LeadsPayload, ApiError> {
+    let document = format!(
+        "mutation LeadsAssign($input: LeadsAssignInput!) {{
+           leadsAssign(input: $input) {{ {LEADS_PAYLOAD_FIELDS} }}
+         }}"
+    );
+    let input = json!({ "leadIds": ids, "ownerId": owner_id, "note": note });
+    let data: Value = client.request(&document, json!({ "input": input })).await?;
+    field(data, "leadsAssign")
+}
+
+/// Adds `add` and removes `remove` on every lead in `ids`.
+pub async fn tag(
+    client: &Client,
+    ids: &[String],
+    add: &[String],
+    remove: &[String],
+) -> Result<LeadsPayload, ApiError> {
+    let document = format!(
+        "mutation LeadsTag($input: LeadsTagInput!) {{
+           leadsTag(input: $input) {{ {LEADS_PAYLOAD_FIELDS} }}
+         }}"
+    );
+    let input = json!({ "leadIds": ids, "add": add, "remove": remove });
+    let data: Value = client.request(&document, json!({ "input": input })).await?;
+    field(data, "leadsTag")
 }
 
 #[cfg(test)]

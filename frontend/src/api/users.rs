@@ -69,6 +69,31 @@ pub async fn list(client: &Client, after: Option<String>) -> Result<UserConnecti
     field(data, "users")
 }
 
+/// People a lead can be given to (the owner picker): active users, first `PICK_SIZE`
+/// by name, narrowed by `search` when given.
+pub async fn pickable(client: &Client, search: Option<&str>) -> Result<Vec<User>, ApiError> {
+    const PICK_SIZE: i32 = 100;
+    let document = format!(
+        "query AssignableUsers($first: Int, $search: String) {{
+           users(first: $first, search: $search) {{ edges {{ node {{ {USER_FIELDS} }} }} }}
+         }}"
+    );
+    #[derive(Deserialize)]
+    struct Page {
+        edges: Vec<UserEdge>,
+    }
+    let data: Value = client
+        .request(&document, json!({ "first": PICK_SIZE, "search": search }))
+        .await?;
+    let page: Page = field(data, "users")?;
+    Ok(page
+        .edges
+        .into_iter()
+        .map(|e| e.node)
+        .filter(|u| u.active)
+        .collect())
+}
+
 async fn mutate(
     client: &Client,
     name: &str,

@@ -5,22 +5,36 @@
 //! A change of filters keeps the previous rows on screen, dimmed, until the new page
 //! arrives, and answers to superseded requests are dropped, so fast typing never shows
 //! an older result last.
+//!
+//! Rows can be ticked for the bulk actions ([`super::bulk`]); the selection is of loaded
+//! rows, so it is cleared when the filters change, and after an action succeeds (whose
+//! changes are applied to the rows in place).
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::bulk::{can_assign, AssignDialog, BulkBar, BulkDone, TagDialog};
 use super::params::{use_list_params, ListParams};
 use super::table::LeadTable;
 use super::toolbar::LeadToolbar;
-use crate::api::leads::{self, LeadConnection, LeadFilter, LeadRow, LeadSort};
+use crate::api::leads::{self, BulkLead, LeadConnection, LeadFilter, LeadRow, LeadSort};
 use crate::api::{use_client, ApiError};
 use crate::components::empty_state::EmptyState;
-use crate::components::error_notice::ErrorNotice;
+use crate::components::error_notice::{ErrorNotice, SuccessNotice};
 use crate::components::icon::IconName;
 use crate::i18n::{use_i18n, Key};
 use crate::routes::Route;
+use crate::session::use_session;
+
+/// Which bulk dialog is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BulkDialog {
+    Assign,
+    Tag,
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 struct ListState {
@@ -39,8 +53,13 @@ struct ListState {
 enum ListAction {
     Loading,
     LoadingMore,
-    Loaded { page: LeadConnection, append: bool },
+    Loaded {
+        page: LeadConnection,
+        append: bool,
+    },
     Failed(ApiError),
+    /// A bulk action changed these leads: update their rows where they are.
+    Patched(Vec<BulkLead>),
 }
 
 impl Reducible for ListState {
@@ -84,6 +103,13 @@ impl Reducible for ListState {
                 next.loading_more = false;
                 next.error = Some(err);
             }
+            ListAction::Patched(changed) => {
+                for row in &mut next.rows {
+                    if let Some(c) = changed.iter().find(|c| c.id == row.id) {
+                        row.apply(c);
+                    }
+                }
+            }
         }
         Rc::new(next)
     }
@@ -117,6 +143,11 @@ pub fn LeadList(props: &LeadListProps) -> Html {
     let state = use_reducer(ListState::default);
     let generation = use_mut_ref(|| 0u32);
     let retry = use_state(|| 0u32);
+    let selected = use_state(BTreeSet::<String>::new);
+    let dialog = use_state(|| None::<BulkDialog>);
+    let notice = use_state(|| None::<String>);
+    let session = use_session();
+    let may_assign = can_assign(session.me.as_ref().map(|me| me.role));
 
     let filter = params.filter();
     let sort = params.sort;
@@ -125,9 +156,11 @@ pub fn LeadList(props: &LeadListProps) -> Html {
     {
         let (client, dispatch, generation) =
             (client.clone(), state.dispatcher(), generation.clone());
+        let selected = selected.clone();
         use_effect_with(
             (filter.clone(), sort, *retry),
             move |(filter, sort, _): &(LeadFilter, LeadSort, u32)| {
+                selected.set(BTreeSet::new());
                 let mine = {
                     let mut g = generation.borrow_mut();
                     *g += 1;
@@ -191,6 +224,72 @@ pub fn LeadList(props: &LeadListProps) -> Html {
         Callback::from(move |_: MouseEvent| set_params.emit(params.cleared()))
     };
 
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |(id, on): (String, bool)| {
+            let mut next = (*selected).clone();
+            if on {
+                next.insert(id);
+            } else {
+                next.remove(&id);
+            }
+            selected.set(next);
+        })
+    };
+    let on_select_all = {
+        let (selected, rows) = (selected.clone(), state.rows.clone());
+        Callback::from(move |on: bool| {
+            selected.set(if on {
+                rows.iter().map(|r| r.id.clone()).collect()
+            } else {
+                BTreeSet::new()
+            })
+        })
+    };
+    let clear_selection = {
+        let selected = selected.clone();
+        Callback::from(move |()| selected.set(BTreeSet::new()))
+    };
+    let open_dialog = |which: BulkDialog| {
+        let (dialog, notice) = (dialog.clone(), notice.clone());
+        Callback::from(move |()| {
+            notice.set(None);
+            dialog.set(Some(which));
+        })
+    };
+    let close_dialog = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(None))
+    };
+    let on_done = {
+        let (dialog, notice, selected, dispatch) = (
+            dialog.clone(),
+            notice.clone(),
+            selected.clone(),
+            state.dispatcher(),
+        );
+        Callback::from(move |done: BulkDone| {
+            dispatch.dispatch(ListAction::Patched(done.leads));
+            notice.set(Some(done.notice));
+            selected.set(BTreeSet::new());
+            dialog.set(None);
+        })
+    };
+    let dismiss_notice = {
+        let notice = notice.clone();
+        Callback::from(move |()| notice.set(None))
+    };
+    let selected_ids: Vec<String> = selected.iter().cloned().collect();
+    let dialog_html = match *dialog {
+        Some(BulkDialog::Assign) if may_assign => html! {
+            <AssignDialog ids={selected_ids} on_done={on_done} on_cancel={close_dialog} />
+        },
+        Some(BulkDialog::Tag) => html! {
+            <TagDialog ids={selected_ids} on_done={on_done} on_cancel={close_dialog} />
+        },
+        _ => Html::default(),
+    };
+
     // On the pool page "pool" is not a filter the user chose.
     let user_filtered = ListParams {
         pool_only: params.pool_only && !props.pool_fixed,
@@ -246,10 +345,14 @@ pub fn LeadList(props: &LeadListProps) -> Html {
             if let Some(err) = &state.error {
                 <ErrorNotice error={err.clone()} on_retry={on_retry} />
             }
+            if let Some(message) = &*notice {
+                <SuccessNotice message={message.clone()} on_dismiss={dismiss_notice} />
+            }
             if show_empty {
                 <div class="card">{ empty }</div>
             } else if state.error.is_none() || state.loaded {
-                <LeadTable rows={state.rows.clone()} loading={first_load} stale={state.loading && state.loaded} />
+                <LeadTable rows={state.rows.clone()} loading={first_load} stale={state.loading && state.loaded}
+                           selected={(*selected).clone()} {on_select} {on_select_all} />
                 if state.next_cursor.is_some() {
                     <div class="table-more">
                         <button type="button" class="btn btn-secondary" data-testid="load-more"
@@ -259,7 +362,12 @@ pub fn LeadList(props: &LeadListProps) -> Html {
                         </button>
                     </div>
                 }
+                if !selected.is_empty() {
+                    <BulkBar count={selected.len()} can_assign={may_assign} on_assign={open_dialog(BulkDialog::Assign)}
+                             on_tag={open_dialog(BulkDialog::Tag)} on_clear={clear_selection} />
+                }
             }
+            { dialog_html }
         </div>
     }
 }

@@ -7,10 +7,12 @@
 //! - [`my_tasks`] is the user's day at the top of the list: overdue, today, later.
 //! - [`export`] downloads the list, as filtered, as CSV; the import and duplicates
 //!   pages ([`crate::pages::lead_import`], [`crate::pages::duplicates`]) start here too.
+//! - [`bulk`] is the bar and dialogs for ticked rows: assign to someone, tag.
 //! - [`badges`] holds the small pieces (stage, score, owner) the list and detail share.
 
 mod activity;
 mod badges;
+mod bulk;
 pub mod detail;
 mod export;
 mod facts;
