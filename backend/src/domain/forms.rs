@@ -53,6 +53,16 @@ pub struct FormDefinition {
     pub thank_you_message: Option<String>,
 }
 
+/// The HTML input type that suits a form field, so phones get a phone keypad.
+pub fn input_type(field_name: &str) -> &'static str {
+    match field_name {
+        "email" => "email",
+        "phone" => "tel",
+        "companySize" => "number",
+        _ => "text",
+    }
+}
+
 fn is_custom_name(name: &str) -> bool {
     name.strip_prefix(CUSTOM_PREFIX).is_some_and(|n| {
         !n.is_empty() && n.len() <= 40 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

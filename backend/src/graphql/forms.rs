@@ -79,12 +79,7 @@ impl Form {
             self.0.key
         );
         for f in &self.0.fields.0 {
-            let ty = match f.name.as_str() {
-                "email" => "email",
-                "phone" => "tel",
-                "companySize" => "number",
-                _ => "text",
-            };
+            let ty = forms::input_type(&f.name);
             html.push_str(&format!(
                 "  <label>{}<input name=\"{}\" type=\"{ty}\"{}></label>\n",
                 f.label.replace('<', "&lt;"),

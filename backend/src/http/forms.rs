@@ -91,15 +91,6 @@ fn page(w: &Words, title: &str, body: &str) -> String {
     )
 }
 
-fn input_type(name: &str) -> &'static str {
-    match name {
-        "email" => "email",
-        "phone" => "tel",
-        "companySize" => "number",
-        _ => "text",
-    }
-}
-
 fn render_form(
     w: &Words,
     form: &form::Model,
@@ -132,7 +123,7 @@ fn render_form(
         body.push_str(&format!(
             "<label for=\"{id}\">{label}{required}</label><input id=\"{id}\" name=\"{id}\" type=\"{ty}\" value=\"{value}\"{req}>",
             label = escape(&f.label),
-            ty = input_type(&f.name),
+            ty = forms::input_type(&f.name),
             req = if f.required { " required" } else { "" },
         ));
     }
