@@ -246,6 +246,7 @@ translations! {
     SortNewest => "Newest first", "最新创建";
     SortOldest => "Oldest first", "最早创建";
     SortUpdated => "Recently updated", "最近更新";
+    SortActive => "Recent activity", "最近跟进";
     OnlyPool => "Only pool", "只看公海";
     ClearFilters => "Clear filters", "清除筛选";
     Company => "Company", "公司";
@@ -491,6 +492,14 @@ translations! {
     TagSubmit => "Apply", "应用";
     TagNothing => "Enter at least one tag to add or remove.", "请至少填写一个要添加或移除的标签。";
     TaggedNotice => "Tags updated on {n} leads.", "已更新 {n} 条线索的标签。";
+    BulkStage => "Change stage…", "变更阶段…";
+    StageTitle => "Move {n} leads to another stage", "将 {n} 条线索变更阶段";
+    StageTo => "New stage", "新阶段";
+    LostReasonLabel => "Why were they lost?", "流失原因";
+    LostReasonHint => "Required for Lost, e.g. price, competitor, no budget", "标记为流失时必填，如价格、竞争对手、无预算";
+    StageSubmit => "Move", "变更";
+    StageMovedNotice => "{n} leads moved to {stage}.", "已将 {n} 条线索变更为{stage}。";
+    EventStageChanged => "Stage changed", "阶段变更";
     Working => "Working…", "处理中…";
 }
 
@@ -593,6 +602,7 @@ pub fn event_kind_key(kind: &str) -> Option<Key> {
         "custom" => Some(Key::EventCustom),
         "merged" => Some(Key::EventMerged),
         "assigned" => Some(Key::EventAssigned),
+        "stage_changed" => Some(Key::EventStageChanged),
         _ => None,
     }
 }

@@ -11,6 +11,7 @@ mod m20261122_000004_forms;
 mod m20261122_000005_tasks;
 mod m20261122_000006_imports;
 mod m20261122_000007_assignments;
+mod m20261122_000008_lead_activity;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_tasks::Migration),
             Box::new(m20261122_000006_imports::Migration),
             Box::new(m20261122_000007_assignments::Migration),
+            Box::new(m20261122_000008_lead_activity::Migration),
         ]
     }
 }

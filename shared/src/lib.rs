@@ -8,6 +8,7 @@ pub mod access;
 pub mod activity;
 pub mod errors;
 pub mod lead;
+pub mod lifecycle;
 pub mod money;
 pub mod normalize;
 

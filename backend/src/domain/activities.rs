@@ -75,6 +75,7 @@ pub async fn log_activity(
     let event = timeline::event(lead.id, input.kind.as_str(), actor, data, at)
         .insert(&txn)
         .await?;
+    super::leads::touch_activity(&txn, lead.id, at).await?;
     if input.kind.is_contact() && lead.first_contacted_at.is_none_or(|first| at < first) {
         let mut model = lead.clone().into_active_model();
         model.first_contacted_at = Set(Some(at));

@@ -19,7 +19,7 @@ use crate::error::{DomainError, DomainResult};
 /// How many leads one bulk action may touch.
 pub const MAX_BULK: usize = 500;
 
-fn unique(ids: &[Uuid]) -> DomainResult<Vec<Uuid>> {
+pub(crate) fn unique(ids: &[Uuid]) -> DomainResult<Vec<Uuid>> {
     let mut out: Vec<Uuid> = Vec::new();
     for id in ids {
         if !out.contains(id) {
@@ -44,7 +44,7 @@ fn unique(ids: &[Uuid]) -> DomainResult<Vec<Uuid>> {
 }
 
 /// Every lead, visible and live, or nothing: a bulk action is all or none.
-async fn load_all(
+pub(crate) async fn load_all(
     db: &impl ConnectionTrait,
     visibility: &Visibility,
     ids: &[Uuid],

@@ -579,6 +579,7 @@ async fn create(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        last_activity_at: Set(now),
     }
     .insert(db)
     .await?)
@@ -645,5 +646,6 @@ async fn merge_into(
     model.custom_fields = Set(serde_json::Value::Object(custom));
     model.version = Set(version + 1);
     model.updated_at = Set(now);
+    model.last_activity_at = Set(existing.last_activity_at.max(now));
     Ok(model.update(db).await?)
 }

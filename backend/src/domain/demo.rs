@@ -477,6 +477,7 @@ async fn load_leads(
             version: Set(1),
             created_at: Set(created_at),
             updated_at: Set(first_contacted_at.unwrap_or(created_at)),
+            last_activity_at: Set(first_contacted_at.unwrap_or(created_at)),
         });
     }
     for chunk in rows.chunks(100) {

@@ -93,6 +93,49 @@ pub enum LeadSort {
     CreatedDesc,
     CreatedAsc,
     UpdatedDesc,
+    LastActivityDesc,
+}
+
+/// Where a page ends: the sort key of its last lead, so the next page starts right
+/// after it with an index range read (no OFFSET scan, however deep the reader goes),
+/// and the position, for `hasPreviousPage` and cursors.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListCursor {
+    #[serde(rename = "o")]
+    pub position: u64,
+    #[serde(rename = "s")]
+    pub score: i32,
+    #[serde(rename = "c")]
+    pub created_at: DateTime<Utc>,
+    #[serde(rename = "u")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(rename = "a")]
+    pub last_activity_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl ListCursor {
+    pub fn at(position: u64, lead: &lead::Model) -> ListCursor {
+        ListCursor {
+            position,
+            score: lead.total_score,
+            created_at: lead.created_at,
+            updated_at: lead.updated_at,
+            last_activity_at: lead.last_activity_at,
+            id: lead.id,
+        }
+    }
+}
+
+/// One page of the list.
+#[derive(Debug)]
+pub struct ListPage {
+    pub leads: Vec<lead::Model>,
+    /// Position of the first lead in the whole list.
+    pub start: u64,
+    pub has_next: bool,
+    /// Counted only when asked for: on a million leads it is the dearest part.
+    pub total: Option<u64>,
 }
 
 fn like_pattern(term: &str) -> String {
@@ -177,32 +220,82 @@ fn filtered(visibility: &Visibility, filter: &LeadFilter) -> Select<lead::Entity
     q
 }
 
-/// One page of leads the caller may see, and the total matching.
+fn tuple(values: Vec<Expr>) -> Expr {
+    Expr::tuple(values)
+}
+
+/// One page of leads the caller may see, after `after` in `sort` order.
 pub async fn list(
     db: &DatabaseConnection,
     visibility: &Visibility,
     filter: &LeadFilter,
     sort: LeadSort,
-    offset: u64,
+    after: Option<&ListCursor>,
     limit: u64,
-) -> DomainResult<(Vec<lead::Model>, u64)> {
+    count_total: bool,
+) -> DomainResult<ListPage> {
     let query = filtered(visibility, filter);
-    let total = query.clone().count(db).await?;
-    let query = match sort {
-        LeadSort::ScoreDesc => query
-            .order_by_desc(lead::Column::TotalScore)
-            .order_by_desc(lead::Column::CreatedAt),
-        LeadSort::CreatedDesc => query.order_by_desc(lead::Column::CreatedAt),
-        LeadSort::CreatedAsc => query.order_by_asc(lead::Column::CreatedAt),
-        LeadSort::UpdatedDesc => query.order_by_desc(lead::Column::UpdatedAt),
+    let total = if count_total {
+        Some(query.clone().count(db).await?)
+    } else {
+        None
     };
-    let rows = query
-        .order_by_asc(lead::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((rows, total))
+    use lead::Column as C;
+    // Every order ends in the id, so it is total and a cursor names one place in it.
+    let (keys, values, descending): (Vec<C>, Option<Vec<Expr>>, bool) = match sort {
+        LeadSort::ScoreDesc => (
+            vec![C::TotalScore, C::CreatedAt, C::Id],
+            after.map(|a| {
+                vec![
+                    Expr::value(a.score),
+                    Expr::value(a.created_at),
+                    Expr::value(a.id),
+                ]
+            }),
+            true,
+        ),
+        LeadSort::CreatedDesc | LeadSort::CreatedAsc => (
+            vec![C::CreatedAt, C::Id],
+            after.map(|a| vec![Expr::value(a.created_at), Expr::value(a.id)]),
+            sort == LeadSort::CreatedDesc,
+        ),
+        LeadSort::UpdatedDesc => (
+            vec![C::UpdatedAt, C::Id],
+            after.map(|a| vec![Expr::value(a.updated_at), Expr::value(a.id)]),
+            true,
+        ),
+        LeadSort::LastActivityDesc => (
+            vec![C::LastActivityAt, C::Id],
+            after.map(|a| vec![Expr::value(a.last_activity_at), Expr::value(a.id)]),
+            true,
+        ),
+    };
+    let mut query = query;
+    if let Some(values) = values {
+        let columns = tuple(keys.iter().map(|c| Expr::col(*c)).collect());
+        let values = tuple(values);
+        query = query.filter(if descending {
+            columns.lt(values)
+        } else {
+            columns.gt(values)
+        });
+    }
+    for key in keys {
+        query = if descending {
+            query.order_by_desc(key)
+        } else {
+            query.order_by_asc(key)
+        };
+    }
+    let mut leads = query.limit(limit + 1).all(db).await?;
+    let has_next = leads.len() as u64 > limit;
+    leads.truncate(limit as usize);
+    Ok(ListPage {
+        leads,
+        start: after.map_or(0, |a| a.position + 1),
+        has_next,
+        total,
+    })
 }
 
 /// One lead, if the caller may see it.
@@ -245,4 +338,20 @@ pub async fn export_batch(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// Moves a lead's last activity forward to `at` (never back), inside the caller's
+/// transaction. Not an edit of the lead, so its version stays.
+pub(crate) async fn touch_activity(
+    db: &impl ConnectionTrait,
+    lead_id: Uuid,
+    at: DateTime<Utc>,
+) -> DomainResult<()> {
+    lead::Entity::update_many()
+        .col_expr(lead::Column::LastActivityAt, Expr::value(at))
+        .filter(lead::Column::Id.eq(lead_id))
+        .filter(lead::Column::LastActivityAt.lt(at))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod forms;
 pub mod imports;
 pub mod leads;
+pub mod lifecycle;
 pub mod merge;
 pub mod sessions;
 pub mod settings;

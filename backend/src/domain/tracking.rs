@@ -137,6 +137,7 @@ pub async fn track(
     let recorded = timeline::event(target.id, event.kind.as_str(), actor, data, at)
         .insert(&txn)
         .await?;
+    super::leads::touch_activity(&txn, target.id, at).await?;
     timeline::announce(
         "lead.behaviour",
         target.id,

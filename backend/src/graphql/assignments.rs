@@ -1,9 +1,10 @@
-//! Bulk actions on leads over GraphQL: assign (or release to the pool) and tag.
+//! Bulk actions on leads over GraphQL: assign (or release to the pool), tag, and move
+//! through the lifecycle.
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use leadflow_shared::AssignmentReason;
+use leadflow_shared::{AssignmentReason, LeadStage};
 
 use super::errors::{internal, payload, UserError};
 use super::guards::{current_user, RoleGuard};
@@ -12,8 +13,8 @@ use super::loaders::UserLoader;
 use super::types::User;
 use super::users::parse_id;
 use crate::app::AppState;
-use crate::domain::assignments;
 use crate::domain::leads::Visibility;
+use crate::domain::{assignments, lifecycle};
 use crate::entity::assignment;
 
 pub struct Assignment(pub assignment::Model);
@@ -67,6 +68,14 @@ pub struct LeadsTagInput {
     pub lead_ids: Vec<ID>,
     pub add: Option<Vec<String>>,
     pub remove: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct LeadsMoveStageInput {
+    pub lead_ids: Vec<ID>,
+    pub stage: LeadStage,
+    /// Required when the stage is LOST (e.g. price, competitor, no budget).
+    pub lost_reason: Option<String>,
 }
 
 #[derive(SimpleObject)]
@@ -148,5 +157,31 @@ impl AssignmentsMutation {
             input.remove.unwrap_or_default(),
         );
         leads_payload(assignments::tag(&state.db, actor(ctx)?, &v, &lead_ids, &add, &remove).await)
+    }
+
+    /// Moves leads to another lifecycle stage, as the stage machine allows. All or
+    /// none; losing needs a reason.
+    #[graphql(guard = "RoleGuard::any_user()")]
+    async fn leads_move_stage(
+        &self,
+        ctx: &Context<'_>,
+        input: LeadsMoveStageInput,
+    ) -> async_graphql::Result<LeadsPayload> {
+        let state = ctx.data_unchecked::<AppState>();
+        let v = visibility(ctx)
+            .await?
+            .unwrap_or(Visibility::OwnersAndPool(vec![]));
+        let lead_ids = ids("leadIds", &input.lead_ids)?;
+        leads_payload(
+            lifecycle::move_stage(
+                &state.db,
+                actor(ctx)?,
+                &v,
+                &lead_ids,
+                input.stage,
+                input.lost_reason.as_deref(),
+            )
+            .await,
+        )
     }
 }

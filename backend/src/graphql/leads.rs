@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::errors::{internal, payload, UserError};
 use super::guards::{principal, AccessGuard};
 use super::loaders::UserLoader;
-use super::types::{page, page_window, PageInfo, User};
+use super::types::{page_window, PageInfo, User};
 use super::users::parse_id;
 use crate::app::AppState;
 use crate::auth::Principal;
@@ -138,6 +138,11 @@ impl Lead {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The latest call, visit, email, note or behaviour event; the arrival time until
+    /// then.
+    async fn last_activity_at(&self) -> DateTime<Utc> {
+        self.0.last_activity_at
+    }
     /// Every change of owner, newest first.
     async fn assignments(
         &self,
@@ -259,6 +264,24 @@ pub enum LeadSort {
     CreatedDesc,
     CreatedAsc,
     UpdatedDesc,
+    /// Most recent call, visit, email, note or behaviour first.
+    LastActivityDesc,
+}
+
+/// List cursors carry the sort key of the lead they point at (see `ListCursor`).
+fn encode_cursor(cursor: &leads::ListCursor) -> String {
+    use base64::Engine;
+    let json = serde_json::to_vec(cursor).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode_cursor(cursor: &str) -> async_graphql::Result<leads::ListCursor> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| super::ErrorCode::BadRequest.error("after is not a cursor from this list"))
 }
 
 #[derive(Default)]
@@ -285,7 +308,8 @@ impl LeadsQuery {
                 super::ErrorCode::Forbidden.error("this API key lacks the leads:read scope")
             );
         };
-        let (offset, limit) = page_window(first, after.as_deref(), 200)?;
+        let (_, limit) = page_window(first, None, 200)?;
+        let after = after.as_deref().map(decode_cursor).transpose()?;
         let f = filter.unwrap_or_default();
         let domain_filter = DomainFilter {
             stages: f.stages.unwrap_or_default(),
@@ -316,19 +340,41 @@ impl LeadsQuery {
             LeadSort::CreatedDesc => DomainSort::CreatedDesc,
             LeadSort::CreatedAsc => DomainSort::CreatedAsc,
             LeadSort::UpdatedDesc => DomainSort::UpdatedDesc,
+            LeadSort::LastActivityDesc => DomainSort::LastActivityDesc,
         };
-        let (rows, total) =
-            leads::list(&state.db, &visibility, &domain_filter, sort, offset, limit)
-                .await
-                .map_err(internal)?;
-        let (edges, page_info) = page(rows, offset, total, |l, cursor| LeadEdge {
-            node: Lead(l),
-            cursor,
-        });
+        let count_total = ctx.look_ahead().field("totalCount").exists();
+        let page = leads::list(
+            &state.db,
+            &visibility,
+            &domain_filter,
+            sort,
+            after.as_ref(),
+            limit,
+            count_total,
+        )
+        .await
+        .map_err(internal)?;
+        let start = page.start;
+        let edges: Vec<LeadEdge> = page
+            .leads
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| LeadEdge {
+                cursor: encode_cursor(&leads::ListCursor::at(start + i as u64, &l)),
+                node: Lead(l),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_next_page: page.has_next,
+            has_previous_page: start > 0,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
         Ok(LeadConnection {
             page_info,
             edges,
-            total_count: total as i64,
+            // Counted only when the client asks for it.
+            total_count: page.total.unwrap_or_default() as i64,
         })
     }
 

@@ -16,6 +16,7 @@ mod duplicates;
 mod export;
 mod forms;
 mod imports;
+mod lead_list;
 mod limits;
 mod platform;
 mod schema;

@@ -1253,6 +1253,29 @@ async fn an_admin_assigns_and_tags_leads_in_bulk() -> Result<()> {
         .await?;
     browser.screenshot("64-tagged").await?;
 
+    // Move both to Lost: the dialog asks why before anything is sent.
+    browser.click(&tick(&ids[0])).await?;
+    browser.click(&tick(&ids[1])).await?;
+    browser.click("[data-testid=bulk-stage]").await?;
+    browser.find("[data-testid=stage-dialog]").await?;
+    browser.select("[data-testid=stage-to]", "lost").await?;
+    browser.click("[data-testid=stage-submit]").await?;
+    browser
+        .wait_for_text("[data-testid=stage-dialog]", "required")
+        .await?;
+    browser
+        .fill("[data-testid=stage-reason]", "选择了竞争对手")
+        .await?;
+    browser.screenshot("64b-stage-dialog").await?;
+    browser.click("[data-testid=stage-submit]").await?;
+    browser.wait_gone("[data-testid=stage-dialog]").await?;
+    browser
+        .wait_for_text("[data-testid=success-notice]", "2 leads moved to Lost")
+        .await?;
+    for id in &ids[..2] {
+        browser.wait_for_text(&row(id), "Lost").await?;
+    }
+
     // A click on the row still opens the lead, which carries the tag.
     browser
         .click(&format!("{} .row-link", row(&ids[0])))

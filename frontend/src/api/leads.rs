@@ -30,11 +30,14 @@ pub enum LeadSort {
     CreatedDesc,
     CreatedAsc,
     UpdatedDesc,
+    /// Most recent call, visit, email, note or behaviour first.
+    LastActivityDesc,
 }
 
 impl LeadSort {
-    pub const ALL: [LeadSort; 4] = [
+    pub const ALL: [LeadSort; 5] = [
         LeadSort::ScoreDesc,
+        LeadSort::LastActivityDesc,
         LeadSort::CreatedDesc,
         LeadSort::CreatedAsc,
         LeadSort::UpdatedDesc,
@@ -47,6 +50,7 @@ impl LeadSort {
             LeadSort::CreatedDesc => "newest",
             LeadSort::CreatedAsc => "oldest",
             LeadSort::UpdatedDesc => "updated",
+            LeadSort::LastActivityDesc => "active",
         }
     }
 
@@ -101,6 +105,7 @@ pub struct BulkLead {
     pub id: String,
     pub owner: Option<UserRef>,
     pub tags: Vec<String>,
+    pub stage: LeadStage,
 }
 
 impl LeadRow {
@@ -108,6 +113,7 @@ impl LeadRow {
     pub fn apply(&mut self, changed: &BulkLead) {
         self.owner = changed.owner.clone();
         self.tags = changed.tags.clone();
+        self.stage = changed.stage;
     }
 }
 
@@ -120,7 +126,7 @@ pub struct LeadsPayload {
 }
 
 const LEADS_PAYLOAD_FIELDS: &str =
-    "leads { id owner { id name } tags } userErrors { field message code }";
+    "leads { id owner { id name } tags stage } userErrors { field message code }";
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LeadEdge {
@@ -320,6 +326,23 @@ pub async fn tag(
     let input = json!({ "leadIds": ids, "add": add, "remove": remove });
     let data: Value = client.request(&document, json!({ "input": input })).await?;
     field(data, "leadsTag")
+}
+
+/// Moves every lead in `ids` to `stage`; `lost_reason` is required for LOST.
+pub async fn move_stage(
+    client: &Client,
+    ids: &[String],
+    stage: LeadStage,
+    lost_reason: Option<&str>,
+) -> Result<LeadsPayload, ApiError> {
+    let document = format!(
+        "mutation LeadsMoveStage($input: LeadsMoveStageInput!) {{
+           leadsMoveStage(input: $input) {{ {LEADS_PAYLOAD_FIELDS} }}
+         }}"
+    );
+    let input = json!({ "leadIds": ids, "stage": stage, "lostReason": lost_reason });
+    let data: Value = client.request(&document, json!({ "input": input })).await?;
+    field(data, "leadsMoveStage")
 }
 
 #[cfg(test)]

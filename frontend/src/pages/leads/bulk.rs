@@ -7,10 +7,13 @@
 //!   `userErrors` stay in the dialog.
 //! - [`TagDialog`]: tags to add and to remove, comma separated (Chinese commas too) →
 //!   `leadsTag`.
+//! - [`StageDialog`]: a new lifecycle stage (and, for Lost, the reason) →
+//!   `leadsMoveStage`; the server checks every lead against the stage machine.
+
 //!
 //! Both report the leads the server changed, so the list updates those rows in place.
 
-use leadflow_shared::Role;
+use leadflow_shared::{LeadStage, Role};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -22,7 +25,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{
     input_value, select_value, split_list, Field, FormAlert, FormErrors,
 };
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{stage_key, use_i18n, Key};
 
 /// The `<select>` value meaning "no owner": back to the claim pool.
 const POOL: &str = "__pool";
@@ -46,6 +49,7 @@ pub struct BulkBarProps {
     pub can_assign: bool,
     pub on_assign: Callback<()>,
     pub on_tag: Callback<()>,
+    pub on_stage: Callback<()>,
     pub on_clear: Callback<()>,
 }
 
@@ -70,6 +74,9 @@ pub fn BulkBar(props: &BulkBarProps) -> Html {
             }
             <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-tag" onclick={emit(&props.on_tag)}>
                 { i18n.t(Key::BulkTag) }
+            </button>
+            <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-stage" onclick={emit(&props.on_stage)}>
+                { i18n.t(Key::BulkStage) }
             </button>
             <button type="button" class="btn btn-ghost btn-sm" data-testid="bulk-clear" onclick={emit(&props.on_clear)}>
                 { i18n.t(Key::BulkClear) }
@@ -406,6 +413,156 @@ pub fn TagDialog(props: &BulkDialogProps) -> Html {
                         <button type="submit" class="btn btn-primary" data-testid="tag-submit"
                                 disabled={*busy} aria-busy={busy.to_string()}>
                             { i18n.t(if *busy { Key::Working } else { Key::TagSubmit }) }
+                        </button>
+                    </footer>
+                </form>
+            </div>
+        </div>
+    }
+}
+
+/// The stages a bulk move may target: opportunities and customers come from the
+/// pipeline, not from the list.
+const MOVABLE: [LeadStage; 5] = [
+    LeadStage::Lead,
+    LeadStage::Mql,
+    LeadStage::Sql,
+    LeadStage::Lost,
+    LeadStage::Recycled,
+];
+
+#[component]
+pub fn StageDialog(props: &BulkDialogProps) -> Html {
+    let i18n = use_i18n();
+    let client = use_client();
+    let stage = use_state(|| None::<LeadStage>);
+    let reason = use_state(String::new);
+    let errors = use_state(FormErrors::default);
+    let failure = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let first = use_node_ref();
+    use_focus_on_open(first.clone());
+
+    let onsubmit = {
+        let (stage, reason, errors, failure, busy) = (
+            stage.clone(),
+            reason.clone(),
+            errors.clone(),
+            failure.clone(),
+            busy.clone(),
+        );
+        let (ids, on_done, i18n) = (props.ids.clone(), props.on_done.clone(), i18n.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let Some(to) = *stage else {
+                errors.set(FormErrors::local(
+                    "stage",
+                    leadflow_shared::UserErrorCode::Required,
+                ));
+                return;
+            };
+            let why = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+            if to == LeadStage::Lost && why.is_none() {
+                errors.set(FormErrors::local(
+                    "lostReason",
+                    leadflow_shared::UserErrorCode::Required,
+                ));
+                return;
+            }
+            busy.set(true);
+            failure.set(None);
+            errors.set(FormErrors::default());
+            let (client, errors, failure, busy, ids, on_done, i18n) = (
+                client.clone(),
+                errors.clone(),
+                failure.clone(),
+                busy.clone(),
+                ids.clone(),
+                on_done.clone(),
+                i18n.clone(),
+            );
+            spawn_local(async move {
+                let result = leads::move_stage(&client, &ids, to, why.as_deref()).await;
+                busy.set(false);
+                match result {
+                    Ok(payload) if payload.user_errors.is_empty() => {
+                        let n = payload.leads.len().to_string();
+                        let name = i18n.t(stage_key(to));
+                        on_done.emit(BulkDone {
+                            leads: payload.leads,
+                            notice: i18n.tf(Key::StageMovedNotice, &[("n", &n), ("stage", name)]),
+                        });
+                    }
+                    Ok(payload) => errors.set(FormErrors::new(payload.user_errors)),
+                    Err(err) => failure.set(Some(err)),
+                }
+            });
+        })
+    };
+    let on_stage = {
+        let (stage, errors) = (stage.clone(), errors.clone());
+        Callback::from(move |e: Event| {
+            let value = select_value(&e);
+            stage.set(MOVABLE.into_iter().find(|s| s.as_str() == value));
+            errors.set(FormErrors::default());
+        })
+    };
+    let on_reason = {
+        let reason = reason.clone();
+        Callback::from(move |e: InputEvent| reason.set(input_value(&e)))
+    };
+    let cancel = {
+        let cb = props.on_cancel.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let n = props.ids.len().to_string();
+    let general = errors.general(&i18n, &["stage", "lostReason"]);
+    let chosen = stage.map(LeadStage::as_str).unwrap_or("");
+
+    html! {
+        <div class="dialog-backdrop" onkeydown={escape_closes(&props.on_cancel)}>
+            <div class="dialog dialog-narrow" role="dialog" aria-modal="true" aria-labelledby="stage-title"
+                 data-testid="stage-dialog">
+                <form class="form" {onsubmit}>
+                    <header class="dialog-header">
+                        <h2 id="stage-title" class="dialog-title">{ i18n.tf(Key::StageTitle, &[("n", &n)]) }</h2>
+                    </header>
+                    <div class="dialog-body">
+                        <FormAlert messages={general} />
+                        if let Some(failure) = &*failure {
+                            <ErrorNotice error={failure.clone()} />
+                        }
+                        <Field id="stage-to" label={i18n.t(Key::StageTo)} error={errors.for_field(&i18n, "stage")}
+                               detail={errors.detail_for_field("stage")}>
+                            <select id="stage-to" data-testid="stage-to" class="input" ref={first} onchange={on_stage}>
+                                <option value="" selected={chosen.is_empty()} disabled=true>{ "—" }</option>
+                                { for MOVABLE.iter().map(|s| html! {
+                                    <option value={s.as_str()} selected={chosen == s.as_str()}>
+                                        { i18n.t(stage_key(*s)) }
+                                    </option>
+                                }) }
+                            </select>
+                        </Field>
+                        if *stage == Some(LeadStage::Lost) {
+                            <Field id="stage-reason" label={i18n.t(Key::LostReasonLabel)}
+                                   error={errors.for_field(&i18n, "lostReason")}
+                                   detail={errors.detail_for_field("lostReason")}
+                                   hint={AttrValue::from(i18n.t(Key::LostReasonHint))}>
+                                <input id="stage-reason" data-testid="stage-reason" class="input" type="text"
+                                       autocomplete="off" maxlength="64" value={(*reason).clone()} oninput={on_reason} />
+                            </Field>
+                        }
+                    </div>
+                    <footer class="dialog-footer">
+                        <button type="button" class="btn btn-secondary" data-testid="stage-cancel" onclick={cancel}>
+                            { i18n.t(Key::Cancel) }
+                        </button>
+                        <button type="submit" class="btn btn-primary" data-testid="stage-submit"
+                                disabled={*busy} aria-busy={busy.to_string()}>
+                            { i18n.t(if *busy { Key::Working } else { Key::StageSubmit }) }
                         </button>
                     </footer>
                 </form>

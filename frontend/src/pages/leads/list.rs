@@ -16,7 +16,7 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::bulk::{can_assign, AssignDialog, BulkBar, BulkDone, TagDialog};
+use super::bulk::{can_assign, AssignDialog, BulkBar, BulkDone, StageDialog, TagDialog};
 use super::params::{use_list_params, ListParams};
 use super::table::LeadTable;
 use super::toolbar::LeadToolbar;
@@ -34,6 +34,7 @@ use crate::session::use_session;
 enum BulkDialog {
     Assign,
     Tag,
+    Stage,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -287,6 +288,9 @@ pub fn LeadList(props: &LeadListProps) -> Html {
         Some(BulkDialog::Tag) => html! {
             <TagDialog ids={selected_ids} on_done={on_done} on_cancel={close_dialog} />
         },
+        Some(BulkDialog::Stage) => html! {
+            <StageDialog ids={selected_ids} on_done={on_done} on_cancel={close_dialog} />
+        },
         _ => Html::default(),
     };
 
@@ -364,7 +368,8 @@ pub fn LeadList(props: &LeadListProps) -> Html {
                 }
                 if !selected.is_empty() {
                     <BulkBar count={selected.len()} can_assign={may_assign} on_assign={open_dialog(BulkDialog::Assign)}
-                             on_tag={open_dialog(BulkDialog::Tag)} on_clear={clear_selection} />
+                             on_tag={open_dialog(BulkDialog::Tag)} on_stage={open_dialog(BulkDialog::Stage)}
+                             on_clear={clear_selection} />
                 }
             }
             { dialog_html }

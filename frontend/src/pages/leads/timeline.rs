@@ -2,12 +2,14 @@
 //! did it and the few details that explain it. Kinds this version does not know yet are
 //! shown by their raw name rather than hidden.
 
-use leadflow_shared::Channel;
+use leadflow_shared::{Channel, LeadStage};
 use serde_json::Value;
 use yew::prelude::*;
 
 use crate::api::leads::{DuplicateMatch, LeadEvent};
-use crate::i18n::{channel_key, event_kind_key, lead_field_key, outcome_key, use_i18n, I18n, Key};
+use crate::i18n::{
+    channel_key, event_kind_key, lead_field_key, outcome_key, stage_key, use_i18n, I18n, Key,
+};
 use leadflow_shared::ActivityOutcome;
 
 use super::match_key;
@@ -62,6 +64,22 @@ fn event_details(i18n: &I18n, event: &LeadEvent) -> Vec<String> {
         })
     {
         details.push(i18n.t(outcome_key(outcome)).to_owned());
+    }
+    if event.kind == "stage_changed" {
+        let stage = |k: &str| {
+            event
+                .data
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(LeadStage::parse)
+                .map(|s| i18n.t(stage_key(s)).to_owned())
+        };
+        if let (Some(from), Some(to)) = (stage("from"), stage("to")) {
+            details.push(format!("{from} → {to}"));
+        }
+        if let Some(reason) = event.data.get("lostReason").and_then(Value::as_str) {
+            details.push(reason.to_owned());
+        }
     }
     if event.kind == "updated" {
         if let Some(changes) = event.data.as_object().filter(|c| !c.is_empty()) {

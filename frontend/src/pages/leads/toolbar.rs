@@ -25,6 +25,7 @@ fn sort_key(sort: LeadSort) -> Key {
         LeadSort::CreatedDesc => Key::SortNewest,
         LeadSort::CreatedAsc => Key::SortOldest,
         LeadSort::UpdatedDesc => Key::SortUpdated,
+        LeadSort::LastActivityDesc => Key::SortActive,
     }
 }
 

@@ -1,0 +1,249 @@
+//! The lead list: cursor paging in every sort order, totals, last activity, and bulk
+//! stage moves checked against the lifecycle.
+
+use std::collections::HashSet;
+
+use leadflow::domain::demo;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+
+const PAGE: &str = "query($after: String, $sort: LeadSort, $filter: LeadFilter) {
+    leads(first: 37, after: $after, sort: $sort, filter: $filter) {
+      edges { cursor node { id totalScore createdAt updatedAt lastActivityAt } }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      totalCount } }";
+
+/// Every page of the list in `sort` order.
+async fn walk(app: &TestApp, token: &str, sort: &str, filter: Value) -> (Vec<Value>, i64) {
+    let mut after = Value::Null;
+    let mut all = Vec::new();
+    let mut total = None;
+    loop {
+        let body = app
+            .gql(
+                Some(token),
+                PAGE,
+                json!({ "after": after, "sort": sort, "filter": filter }),
+            )
+            .await;
+        let leads = &body["data"]["leads"];
+        assert!(leads.is_object(), "{body}");
+        let count = leads["totalCount"].as_i64().unwrap();
+        assert_eq!(*total.get_or_insert(count), count, "the total is stable");
+        assert_eq!(
+            leads["pageInfo"]["hasPreviousPage"],
+            !all.is_empty(),
+            "{sort}"
+        );
+        all.extend(
+            leads["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"].clone()),
+        );
+        if leads["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = leads["pageInfo"]["endCursor"].clone();
+    }
+    (all, total.unwrap())
+}
+
+#[tokio::test]
+async fn every_sort_pages_through_every_lead_once_in_order() {
+    let app = spawn_app().await;
+    demo::load(&app.server.db).await.expect("demo loads");
+    let admin = app.login(demo::DEMO_ADMIN_EMAIL, demo::DEMO_PASSWORD).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = |l: &Value, f: &str| l[f].as_str().unwrap().to_string();
+    for sort in [
+        "SCORE_DESC",
+        "CREATED_DESC",
+        "CREATED_ASC",
+        "UPDATED_DESC",
+        "LAST_ACTIVITY_DESC",
+    ] {
+        let (leads, total) = walk(&app, &admin, sort, json!({})).await;
+        assert_eq!(leads.len() as i64, total, "{sort}");
+        assert!(total >= 300, "the demo has a few hundred leads");
+        let ids: HashSet<String> = leads.iter().map(|l| key(l, "id")).collect();
+        assert_eq!(ids.len(), leads.len(), "{sort}: no lead twice");
+        for pair in leads.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let ordered = match sort {
+                "SCORE_DESC" => {
+                    let (sa, sb) = (a["totalScore"].as_i64(), b["totalScore"].as_i64());
+                    sa > sb || (sa == sb && key(a, "createdAt") >= key(b, "createdAt"))
+                }
+                "CREATED_DESC" => key(a, "createdAt") >= key(b, "createdAt"),
+                "CREATED_ASC" => key(a, "createdAt") <= key(b, "createdAt"),
+                "UPDATED_DESC" => key(a, "updatedAt") >= key(b, "updatedAt"),
+                _ => key(a, "lastActivityAt") >= key(b, "lastActivityAt"),
+            };
+            assert!(ordered, "{sort}: {a} before {b}");
+        }
+    }
+
+    // Filters page the same way, and the total follows the filter.
+    let (mql, total) = walk(&app, &admin, "SCORE_DESC", json!({ "stages": ["MQL"] })).await;
+    assert_eq!(mql.len() as i64, total);
+    assert!(total > 0);
+
+    let bad = app
+        .gql(
+            Some(&admin),
+            PAGE,
+            json!({ "after": "bm90LWEtY3Vyc29y", "sort": "SCORE_DESC" }),
+        )
+        .await;
+    assert_eq!(crate::helpers::error_code(&bad), "BAD_REQUEST");
+}
+
+#[tokio::test]
+async fn logging_a_call_makes_a_lead_the_most_recently_active() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let body = app
+            .gql(
+                Some(&admin),
+                "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId } }",
+                json!({ "input": { "personName": format!("活跃{i}"), "email": format!("a{i}@example.cn") } }),
+            )
+            .await;
+        ids.push(
+            body["data"]["leadCapture"]["leadId"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let logged = app
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { leadLogActivity(input: { leadId: $id, kind: CALL, outcome: CONNECTED }) { userErrors { field } } }",
+            json!({ "id": ids[0] }),
+        )
+        .await;
+    assert_eq!(
+        logged["data"]["leadLogActivity"]["userErrors"],
+        json!([]),
+        "{logged}"
+    );
+    let (leads, _) = walk(&app, &admin, "LAST_ACTIVITY_DESC", json!({})).await;
+    assert_eq!(leads[0]["id"], ids[0]);
+    assert_eq!(leads[1]["id"], ids[2]);
+}
+
+const MOVE: &str = "mutation($input: LeadsMoveStageInput!) { leadsMoveStage(input: $input) {
+    leads { id stage lostReason version timeline(first: 5) { kind data } } userErrors { field code message } } }";
+
+#[tokio::test]
+async fn bulk_stage_moves_follow_the_lifecycle_all_or_none() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let body = app
+            .gql(
+                Some(&admin),
+                "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId } }",
+                json!({ "input": { "personName": format!("阶段{i}"), "email": format!("s{i}@example.cn") } }),
+            )
+            .await;
+        ids.push(
+            body["data"]["leadCapture"]["leadId"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let body = app
+        .gql(
+            Some(&admin),
+            MOVE,
+            json!({ "input": { "leadIds": ids, "stage": "MQL" } }),
+        )
+        .await;
+    let moved = body["data"]["leadsMoveStage"]["leads"].as_array().unwrap();
+    assert_eq!(moved.len(), 3, "{body}");
+    for l in moved {
+        assert_eq!(l["stage"], "MQL");
+        assert_eq!(l["version"], 2);
+        let event = l["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "stage_changed")
+            .expect("the move is on the timeline");
+        assert_eq!(event["data"]["from"], "lead");
+        assert_eq!(event["data"]["to"], "mql");
+    }
+
+    // Losing needs a reason.
+    let body = app
+        .gql(
+            Some(&admin),
+            MOVE,
+            json!({ "input": { "leadIds": [ids[0]], "stage": "LOST" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["leadsMoveStage"]["userErrors"][0],
+        json!({ "field": "lostReason", "code": "REQUIRED", "message": "say why the lead was lost" })
+    );
+    let body = app
+        .gql(
+            Some(&admin),
+            MOVE,
+            json!({ "input": { "leadIds": [ids[0]], "stage": "LOST", "lostReason": "预算不足" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["leadsMoveStage"]["leads"][0]["lostReason"],
+        "预算不足"
+    );
+
+    // One lead the machine refuses (LOST → SQL) refuses the whole selection.
+    let body = app
+        .gql(
+            Some(&admin),
+            MOVE,
+            json!({ "input": { "leadIds": ids, "stage": "SQL" } }),
+        )
+        .await;
+    let error = &body["data"]["leadsMoveStage"]["userErrors"][0];
+    assert_eq!(error["field"], "stage", "{body}");
+    assert!(
+        error["message"].as_str().unwrap().contains("阶段0"),
+        "the refused lead is named: {error}"
+    );
+    for id in &ids[1..] {
+        let lead = app
+            .gql(
+                Some(&admin),
+                "query($id: ID!) { lead(id: $id) { stage } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(lead["data"]["lead"]["stage"], "MQL", "nothing half-written");
+    }
+
+    // Opportunities are opened from the lead, not by a bulk move.
+    let body = app
+        .gql(
+            Some(&admin),
+            MOVE,
+            json!({ "input": { "leadIds": [ids[1]], "stage": "OPPORTUNITY" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["leadsMoveStage"]["userErrors"][0]["field"],
+        "stage"
+    );
+}
