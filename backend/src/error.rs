@@ -28,6 +28,16 @@ impl Invalid {
             code,
         }
     }
+
+    /// For a field named at run time, e.g. a path inside a scoring model
+    /// (`fitRules[2].condition.values`).
+    pub fn owned(field: String, code: UserErrorCode, message: impl Into<String>) -> Self {
+        Invalid {
+            field: Some(field),
+            message: message.into(),
+            code,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

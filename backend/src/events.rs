@@ -29,10 +29,17 @@ pub struct ImportProgressed {
     pub total_rows: Option<i64>,
 }
 
+/// A re-scoring run advanced (a batch committed) or finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RescoreProgressed {
+    pub run_id: Uuid,
+}
+
 #[derive(Clone)]
 pub struct EventBus {
     users: broadcast::Sender<UserChanged>,
     imports: broadcast::Sender<ImportProgressed>,
+    rescores: broadcast::Sender<RescoreProgressed>,
 }
 
 impl Default for EventBus {
@@ -40,6 +47,7 @@ impl Default for EventBus {
         EventBus {
             users: broadcast::channel(1024).0,
             imports: broadcast::channel(1024).0,
+            rescores: broadcast::channel(1024).0,
         }
     }
 }
@@ -60,5 +68,13 @@ impl EventBus {
 
     pub fn subscribe_imports(&self) -> broadcast::Receiver<ImportProgressed> {
         self.imports.subscribe()
+    }
+
+    pub fn publish_rescore(&self, event: RescoreProgressed) {
+        let _ = self.rescores.send(event);
+    }
+
+    pub fn subscribe_rescores(&self) -> broadcast::Receiver<RescoreProgressed> {
+        self.rescores.subscribe()
     }
 }

@@ -77,6 +77,24 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Books a job of `kind` at `run_at` unless one is already waiting (a recurring job
+/// books its next run itself; this makes sure the chain exists at all).
+pub async fn ensure_pending(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    run_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let waiting = job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::DoneAt.is_null())
+        .one(conn)
+        .await?;
+    if waiting.is_none() {
+        enqueue(conn, kind, serde_json::json!({}), run_at).await?;
+    }
+    Ok(())
+}
+
 /// This server's handle on the queue: lets code that enqueued wake the runner.
 #[derive(Clone, Default)]
 pub struct Queue {
@@ -104,9 +122,23 @@ pub struct Runner {
 
 /// The runner with every kind of job the server knows.
 pub fn runner(state: AppState) -> Runner {
-    Runner::new(state).handle(crate::domain::imports::JOB_KIND, |state, job| async move {
-        crate::domain::imports::run_job(&state.db, &state.events, &state.config, &job).await
-    })
+    use crate::domain::scoring;
+    Runner::new(state)
+        .handle(crate::domain::imports::JOB_KIND, |state, job| async move {
+            crate::domain::imports::run_job(&state.db, &state.events, &state.config, &job).await
+        })
+        .handle(scoring::RESCORE_JOB, |state, job| async move {
+            scoring::run_rescore(&state.db, &state.events, &job).await
+        })
+        .handle(scoring::DECAY_JOB, |state, job| async move {
+            scoring::run_decay(&state.db, &state.jobs, &job).await
+        })
+        .handle(
+            crate::domain::predictive::TRAIN_JOB,
+            |state, job| async move {
+                crate::domain::predictive::run_nightly(&state.db, &state.jobs, &job).await
+            },
+        )
 }
 
 impl Runner {

@@ -95,6 +95,9 @@ impl Application {
         let db = connect(&config.database_url).await?;
         migrate(&db).await?;
         let secret = settings::jwt_secret(&db, config.jwt_secret.as_deref()).await?;
+        crate::domain::scoring::ensure_model(&db).await?;
+        crate::domain::scoring::schedule_decay(&db).await?;
+        crate::domain::predictive::schedule_nightly(&db).await?;
         let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
         let listener = TcpListener::bind(config.bind)
             .await

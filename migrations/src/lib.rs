@@ -12,6 +12,8 @@ mod m20261122_000005_tasks;
 mod m20261122_000006_imports;
 mod m20261122_000007_assignments;
 mod m20261122_000008_lead_activity;
+mod m20261122_000009_lead_filter_indexes;
+mod m20261122_000010_scoring;
 
 pub struct Migrator;
 
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_imports::Migration),
             Box::new(m20261122_000007_assignments::Migration),
             Box::new(m20261122_000008_lead_activity::Migration),
+            Box::new(m20261122_000009_lead_filter_indexes::Migration),
+            Box::new(m20261122_000010_scoring::Migration),
         ]
     }
 }

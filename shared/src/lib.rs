@@ -11,8 +11,13 @@ pub mod lead;
 pub mod lifecycle;
 pub mod money;
 pub mod normalize;
+pub mod predict;
+pub mod scoring;
 
 pub use access::{ApiScope, Role};
 pub use activity::{ActivityKind, ActivityOutcome, BehaviourKind};
 pub use errors::UserErrorCode;
 pub use lead::{AssignmentReason, Channel, LeadStage};
+pub use scoring::{
+    CompiledModel, ScoreBreakdown, ScoreLine, ScoringEvent, ScoringLead, ScoringModel,
+};

@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn losing_needs_a_reason() {
-        assert_eq!(check_move(Mql, Lost, None), Err(MoveRefused::ReasonRequired));
+        assert_eq!(
+            check_move(Mql, Lost, None),
+            Err(MoveRefused::ReasonRequired)
+        );
         assert_eq!(
             check_move(Mql, Lost, Some("  ")),
             Err(MoveRefused::ReasonRequired)

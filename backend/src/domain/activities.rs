@@ -356,6 +356,8 @@ pub async fn update_lead(
         .one(&txn)
         .await?
         .ok_or_else(|| DomainError::not_found("id", "lead"))?;
+    // Fit rules read these fields: the score follows the edit.
+    let updated = super::scoring::rescore_lead(&txn, updated, now).await?;
     txn.commit().await?;
     Ok(updated)
 }

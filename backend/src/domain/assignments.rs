@@ -227,6 +227,7 @@ pub async fn tag(
         model.version = Set(version + 1);
         model.updated_at = Set(now);
         let updated = model.update(&txn).await?;
+        let updated = super::scoring::rescore_lead(&txn, updated, now).await?;
         timeline::event(
             updated.id,
             "updated",

@@ -535,6 +535,8 @@ async fn apply(
             (created, CaptureOutcome::Created, None)
         }
     };
+    // Scoring hook: the score (and an MQL move) lands in the same transaction.
+    let lead = super::scoring::rescore_lead(txn, lead, now).await?;
     Ok(Applied::Captured(Box::new(Captured {
         lead,
         outcome,

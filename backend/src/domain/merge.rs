@@ -313,6 +313,8 @@ pub async fn merge(
     )
     .insert(&txn)
     .await?;
+    // Both histories now count towards the survivor's score.
+    let merged = super::scoring::rescore_lead(&txn, merged, now).await?;
     txn.commit().await?;
     tracing::info!(lead_id = %survivor_id, merged = others.len(), "leads merged");
     Ok(merged)

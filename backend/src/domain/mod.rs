@@ -13,6 +13,8 @@ pub mod imports;
 pub mod leads;
 pub mod lifecycle;
 pub mod merge;
+pub mod predictive;
+pub mod scoring;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

@@ -138,6 +138,7 @@ pub async fn track(
         .insert(&txn)
         .await?;
     super::leads::touch_activity(&txn, target.id, at).await?;
+    super::scoring::rescore_lead(&txn, target.clone(), now).await?;
     timeline::announce(
         "lead.behaviour",
         target.id,

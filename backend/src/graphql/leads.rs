@@ -138,6 +138,32 @@ impl Lead {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Why the lead has its score: each rule that matched and its points, under the
+    /// active model, as of now.
+    async fn score_breakdown(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<leadflow_shared::scoring::ScoreBreakdown>> {
+        let state = ctx.data_unchecked::<AppState>();
+        crate::domain::scoring::breakdown(&state.db, &self.0, Utc::now())
+            .await
+            .map_err(internal)
+    }
+    /// The predictive model's chance this open lead is won, with its top factors;
+    /// `null` until there is enough closed history to learn from.
+    async fn prediction(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::scoring::LeadPrediction>> {
+        let state = ctx.data_unchecked::<AppState>();
+        Ok(crate::domain::predictive::predict_lead(&state.db, &self.0)
+            .await
+            .map_err(internal)?
+            .map(|p| super::scoring::LeadPrediction {
+                probability: p.probability,
+                factors: p.factors,
+            }))
+    }
     /// The latest call, visit, email, note or behaviour event; the arrival time until
     /// then.
     async fn last_activity_at(&self) -> DateTime<Utc> {

@@ -15,6 +15,7 @@ mod guards;
 mod imports;
 mod leads;
 mod loaders;
+mod scoring;
 mod session;
 mod teams;
 mod types;
@@ -41,6 +42,7 @@ pub struct Query(
     activities::ActivitiesQuery,
     campaigns::CampaignsQuery,
     duplicates::DuplicatesQuery,
+    scoring::ScoringQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -56,10 +58,15 @@ pub struct Mutation(
     campaigns::CampaignsMutation,
     duplicates::DuplicatesMutation,
     assignments::AssignmentsMutation,
+    scoring::ScoringMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(users::UsersSubscription, imports::ImportsSubscription);
+pub struct Subscription(
+    users::UsersSubscription,
+    imports::ImportsSubscription,
+    scoring::ScoringSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
