@@ -20,5 +20,6 @@ mod lead_list;
 mod limits;
 mod platform;
 mod schema;
+mod scoring;
 mod sessions;
 mod subscriptions;

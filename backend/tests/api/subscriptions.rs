@@ -9,10 +9,10 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::{spawn_app, TestApp};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn open(app: &TestApp, init_payload: Value) -> Socket {
+pub(crate) async fn open(app: &TestApp, init_payload: Value) -> Socket {
     let mut request = app.ws_url().into_client_request().unwrap();
     request.headers_mut().insert(
         "sec-websocket-protocol",
@@ -38,7 +38,10 @@ async fn open(app: &TestApp, init_payload: Value) -> Socket {
 
 /// The next protocol message; `Err(reason)` when the server closes the socket; `None`
 /// when it stays silent.
-async fn next_message(socket: &mut Socket, wait: Duration) -> Option<Result<Value, String>> {
+pub(crate) async fn next_message(
+    socket: &mut Socket,
+    wait: Duration,
+) -> Option<Result<Value, String>> {
     loop {
         let msg = tokio::time::timeout(wait, socket.next()).await.ok()??;
         match msg {
