@@ -444,3 +444,89 @@ async fn the_predictive_score_learns_from_closed_leads_and_explains_itself() {
         "the planted factor explains it: {hot}"
     );
 }
+
+#[tokio::test]
+async fn the_daily_decay_job_cools_down_quiet_leads() {
+    use leadflow::domain::scoring;
+    use leadflow::entity::{lead_event, rescore_run};
+    use sea_orm::sea_query::Expr;
+
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = capture(
+        &app,
+        &admin,
+        json!({ "personName": "安静", "email": "quiet@example.cn" }),
+    )
+    .await;
+    track(
+        &app,
+        &admin,
+        &id,
+        "WEBINAR_ATTENDED",
+        json!({ "name": "行业峰会" }),
+    )
+    .await;
+    let lead = app.gql(Some(&admin), SCORE, json!({ "id": id })).await;
+    assert_eq!(lead["data"]["lead"]["engagementScore"], 15);
+
+    // Three quiet weeks pass.
+    let lead_id: uuid::Uuid = id.parse().unwrap();
+    lead_event::Entity::update_many()
+        .col_expr(
+            lead_event::Column::OccurredAt,
+            Expr::value(Utc::now() - chrono::Duration::days(21)),
+        )
+        .filter(lead_event::Column::LeadId.eq(lead_id))
+        .exec(&app.server.db)
+        .await
+        .unwrap();
+
+    let queue = leadflow::jobs::Queue::default();
+    let job = |kind: &str, payload: Value| leadflow::jobs::Job {
+        id: uuid::Uuid::now_v7(),
+        kind: kind.to_string(),
+        payload,
+        attempt: 1,
+    };
+    scoring::run_decay(&app.server.db, &queue, &job(scoring::DECAY_JOB, json!({})))
+        .await
+        .unwrap();
+    let run = rescore_run::Entity::find()
+        .filter(rescore_run::Column::Reason.eq("decay"))
+        .one(&app.server.db)
+        .await
+        .unwrap()
+        .expect("the decay started a run");
+    // Run it here rather than wait for the server's runner to poll.
+    scoring::run_rescore(
+        &app.server.db,
+        &leadflow::events::EventBus::default(),
+        &job(scoring::RESCORE_JOB, json!({ "runId": run.id })),
+    )
+    .await
+    .unwrap();
+    let lead = app.gql(Some(&admin), SCORE, json!({ "id": id })).await;
+    assert_eq!(
+        lead["data"]["lead"]["engagementScore"], 0,
+        "−5 a week: {lead}"
+    );
+    let decay = lead["data"]["lead"]["scoreBreakdown"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "DECAY")
+        .cloned()
+        .expect("a decay line");
+    assert_eq!(decay["points"], -15);
+    assert_eq!(decay["count"], 21);
+
+    // Tomorrow's decay is booked.
+    let waiting = leadflow::entity::job::Entity::find()
+        .filter(leadflow::entity::job::Column::Kind.eq(scoring::DECAY_JOB))
+        .filter(leadflow::entity::job::Column::DoneAt.is_null())
+        .all(&app.server.db)
+        .await
+        .unwrap();
+    assert!(!waiting.is_empty());
+}
