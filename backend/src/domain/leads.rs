@@ -68,6 +68,8 @@ impl Visibility {
 
 #[derive(Debug, Clone, Default)]
 pub struct LeadFilter {
+    /// Only these leads (a bulk selection); empty means no such condition.
+    pub ids: Vec<Uuid>,
     pub stages: Vec<LeadStage>,
     pub owner_id: Option<Uuid>,
     /// Only leads in the claim pool.
@@ -152,6 +154,9 @@ fn filtered(visibility: &Visibility, filter: &LeadFilter) -> Select<lead::Entity
     let mut q = lead::Entity::find()
         .filter(lead::Column::MergedInto.is_null())
         .filter(visibility.condition());
+    if !filter.ids.is_empty() {
+        q = q.filter(lead::Column::Id.is_in(filter.ids.iter().copied()));
+    }
     if !filter.stages.is_empty() {
         q = q.filter(lead::Column::Stage.is_in(filter.stages.iter().map(|s| s.as_str())));
     }

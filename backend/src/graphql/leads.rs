@@ -338,6 +338,7 @@ impl LeadsQuery {
         let after = after.as_deref().map(decode_cursor).transpose()?;
         let f = filter.unwrap_or_default();
         let domain_filter = DomainFilter {
+            ids: Vec::new(),
             stages: f.stages.unwrap_or_default(),
             owner_id: f
                 .owner_id

@@ -40,6 +40,8 @@ pub struct ExportParams {
     score_min: Option<i32>,
     score_max: Option<i32>,
     search: Option<String>,
+    /// `a,b,c`: only these leads (a bulk selection), at most 500.
+    ids: Option<String>,
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
@@ -201,7 +203,36 @@ pub async fn leads_csv(
         Ok(v) => v,
         Err(m) => return refuse(StatusCode::BAD_REQUEST, m),
     };
+    let mut ids = Vec::new();
+    for part in params
+        .ids
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match Uuid::parse_str(part) {
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    format!("'{part}' is not a lead id"),
+                )
+            }
+        }
+    }
+    if ids.len() > crate::domain::assignments::MAX_BULK {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "export at most {} selected leads, or export the filtered list",
+                crate::domain::assignments::MAX_BULK
+            ),
+        );
+    }
     let filter = LeadFilter {
+        ids,
         stages,
         owner_id: params.owner_id,
         pool: params.pool.unwrap_or(false),

@@ -80,6 +80,34 @@ async fn the_filtered_list_downloads_as_csv_excel_can_read() {
         .collect();
     assert_eq!(names, vec!["张伟", "Grace Wong", "李娜"]);
 
+    // A bulk selection exports just the ticked leads.
+    let mut reader = csv::Reader::from_reader(&everyone[3..]);
+    let ids: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    let selected = client
+        .get(app.url(&format!("/leads/export.csv?ids={},{}", ids[0], ids[2])))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let names: Vec<String> = csv::Reader::from_reader(&selected[3..])
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert_eq!(names, vec!["张伟", "李娜"]);
+    let malformed = client
+        .get(app.url("/leads/export.csv?ids=not-an-id"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+
     let anonymous = client
         .get(app.url("/leads/export.csv"))
         .send()

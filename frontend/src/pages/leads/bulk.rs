@@ -51,6 +51,8 @@ pub struct BulkBarProps {
     pub on_tag: Callback<()>,
     pub on_stage: Callback<()>,
     pub on_clear: Callback<()>,
+    /// The ticked leads, for "Export CSV" of just these.
+    pub ids: Vec<String>,
 }
 
 #[component]
@@ -78,6 +80,7 @@ pub fn BulkBar(props: &BulkBarProps) -> Html {
             <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-stage" onclick={emit(&props.on_stage)}>
                 { i18n.t(Key::BulkStage) }
             </button>
+            <SelectionExport ids={props.ids.clone()} />
             <button type="button" class="btn btn-ghost btn-sm" data-testid="bulk-clear" onclick={emit(&props.on_clear)}>
                 { i18n.t(Key::BulkClear) }
             </button>
@@ -418,6 +421,48 @@ pub fn TagDialog(props: &BulkDialogProps) -> Html {
                 </form>
             </div>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SelectionExportProps {
+    ids: Vec<String>,
+}
+
+/// "Export CSV" of the ticked leads only (`/leads/export.csv?ids=…`).
+#[component]
+fn SelectionExport(props: &SelectionExportProps) -> Html {
+    let i18n = use_i18n();
+    let client = use_client();
+    let busy = use_state(|| false);
+    let failure = use_state(|| None::<ApiError>);
+    let onclick = {
+        let (busy, failure, ids) = (busy.clone(), failure.clone(), props.ids.join(","));
+        Callback::from(move |_: MouseEvent| {
+            if *busy {
+                return;
+            }
+            let path = format!("/leads/export.csv?ids={ids}");
+            let (client, busy, failure) = (client.clone(), busy.clone(), failure.clone());
+            busy.set(true);
+            failure.set(None);
+            spawn_local(async move {
+                let result = crate::api::files::download(&client, &path, "leads.csv").await;
+                busy.set(false);
+                failure.set(result.err());
+            });
+        })
+    };
+    html! {
+        <>
+            <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-export"
+                    disabled={*busy} aria-busy={busy.to_string()} {onclick}>
+                { i18n.t(if *busy { Key::Exporting } else { Key::ExportCsv }) }
+            </button>
+            if let Some(err) = &*failure {
+                <ErrorNotice error={err.clone()} />
+            }
+        </>
     }
 }
 

@@ -369,7 +369,7 @@ pub fn LeadList(props: &LeadListProps) -> Html {
                 if !selected.is_empty() {
                     <BulkBar count={selected.len()} can_assign={may_assign} on_assign={open_dialog(BulkDialog::Assign)}
                              on_tag={open_dialog(BulkDialog::Tag)} on_stage={open_dialog(BulkDialog::Stage)}
-                             on_clear={clear_selection} />
+                             on_clear={clear_selection} ids={selected.iter().cloned().collect::<Vec<_>>()} />
                 }
             }
             { dialog_html }
