@@ -14,6 +14,7 @@ mod m20261122_000007_assignments;
 mod m20261122_000008_lead_activity;
 mod m20261122_000009_lead_filter_indexes;
 mod m20261122_000010_scoring;
+mod m20261122_000011_merged_index;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_lead_activity::Migration),
             Box::new(m20261122_000009_lead_filter_indexes::Migration),
             Box::new(m20261122_000010_scoring::Migration),
+            Box::new(m20261122_000011_merged_index::Migration),
         ]
     }
 }
