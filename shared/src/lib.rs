@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod normalize;
 pub mod predict;
+pub mod routing;
 pub mod scoring;
 
 pub use access::{ApiScope, Role};
