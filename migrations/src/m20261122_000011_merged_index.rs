@@ -12,21 +12,23 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared("DROP INDEX leads_merged_into_idx")
-            .await?;
+        // A new name, created before the old index goes: every pooled connection sees
+        // a consistent schema whichever runs each statement.
         db.execute_unprepared(
-            "CREATE INDEX leads_merged_into_idx ON leads (merged_into) \
+            "CREATE INDEX leads_merged_survivor_idx ON leads (merged_into) \
              WHERE merged_into IS NOT NULL",
         )
         .await?;
+        db.execute_unprepared("DROP INDEX leads_merged_into_idx")
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared("DROP INDEX leads_merged_into_idx")
-            .await?;
         db.execute_unprepared("CREATE INDEX leads_merged_into_idx ON leads (merged_into)")
+            .await?;
+        db.execute_unprepared("DROP INDEX leads_merged_survivor_idx")
             .await?;
         Ok(())
     }
