@@ -307,6 +307,36 @@ impl Browser {
         }
     }
 
+    /// Waits until the element matching `css` has the attribute `name` equal to
+    /// `expected` (e.g. a `data-status` or a `data-count` the page exposes for tests).
+    pub async fn wait_for_attr(&self, css: &str, name: &str, expected: &str) -> Result<Element> {
+        let deadline = Instant::now() + WAIT;
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(value) = element.attr(name).await {
+                    if value.as_deref() == Some(expected) {
+                        return Ok(element);
+                    }
+                    last = value;
+                }
+            }
+            if Instant::now() >= deadline {
+                bail!("`{css}` never had {name}={expected:?} (last: {last:?})");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The attribute `name` of every element matching `css`, in document order.
+    pub async fn attrs(&self, css: &str, name: &str) -> Result<Vec<String>> {
+        let mut values = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            values.push(element.attr(name).await?.unwrap_or_default());
+        }
+        Ok(values)
+    }
+
     /// Sets the value of the input matching `css` the way typing would end, and fires
     /// `input` — for controls WebDriver cannot type into portably (`datetime-local`).
     pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {

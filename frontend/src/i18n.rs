@@ -8,8 +8,9 @@
 //! browser (`navigator.language` starting with `zh` gives zh-CN), else English.
 
 use gloo::storage::{LocalStorage, Storage};
+use leadflow_shared::scoring::{LeadField, Operator};
 use leadflow_shared::{
-    ActivityKind, ActivityOutcome, ApiScope, Channel, LeadStage, Role, UserErrorCode,
+    ActivityKind, ActivityOutcome, ApiScope, BehaviourKind, Channel, LeadStage, Role, UserErrorCode,
 };
 use yew::prelude::*;
 
@@ -501,6 +502,182 @@ translations! {
     StageMovedNotice => "{n} leads moved to {stage}.", "已将 {n} 条线索变更为{stage}。";
     EventStageChanged => "Stage changed", "阶段变更";
     Working => "Working…", "处理中…";
+
+    NavScoring => "Scoring", "评分模型";
+    ScoringTitle => "Scoring model", "评分模型";
+    ScoringSubtitle => "Who a lead is and what they did, turned into one score sales can trust", "根据线索的画像与行为，给出销售信得过的评分";
+    ScoringDesignersOnlyTitle => "Only admins and marketers design the scoring model", "只有管理员和市场人员可以设计评分模型";
+    ScoringDesignersOnlyHint => "Each lead's page shows why it scores what it does. Ask a marketer if a rule seems off.", "每条线索的详情页都会说明评分的由来。如果觉得某条规则不合理，请联系市场同事。";
+    DraftVersion => "Draft v{version}", "草稿 v{version}";
+    ActiveVersion => "Active v{version}", "生效中 v{version}";
+    RetiredVersion => "Retired v{version}", "已停用 v{version}";
+    StarterModel => "Starter rules", "初始规则";
+    StarterModelHint => "No model yet: these starter rules are a place to begin. Activate them as they are, or adjust them first.", "还没有评分模型：以下初始规则可作为起点，可直接启用，也可先调整。";
+    NoActiveModel => "No model is active yet: leads are scored once one is.", "尚无生效的模型：启用后才会为线索评分。";
+    ActiveSince => "Active: v{version} since {since}", "当前生效：v{version}，自 {since} 起";
+    DesignedBy => " · designed by {name}", " · 设计者：{name}";
+    UnsavedChanges => "Unsaved changes", "有未保存的修改";
+    DiscardChanges => "Discard changes", "放弃修改";
+    SaveDraft => "Save draft", "保存草稿";
+    Activate => "Activate", "启用";
+    Activating => "Activating…", "正在启用…";
+    ActivateConfirm => "Activate this model? Every open lead is re-scored with it, and leads that reach the MQL threshold become MQL.", "确定启用该模型？所有未关闭的线索都将按它重新评分，达到 MQL 分数线的线索将成为 MQL。";
+    ActivateFixFirst => "Fix the highlighted problems first", "请先修正标出的问题";
+    ActivateWaitRun => "Wait until re-scoring has finished", "请等待重新评分完成";
+    AlreadyActive => "This version is already active; change a rule first", "该版本已在生效，请先修改规则";
+    DraftSaved => "Draft saved. Leads keep their scores until you activate it.", "草稿已保存。启用之前，线索评分保持不变。";
+    ModelActivated => "Model activated.", "模型已启用。";
+    ModelProblems => "{n} problems to fix before this model can be activated", "还有 {n} 处问题需要修正，之后才能启用";
+    ModelProblemsOne => "1 problem to fix before this model can be activated", "还有 1 处问题需要修正，之后才能启用";
+    ModelUnreadable => "The saved model could not be read, so the starter rules are shown instead. Saving replaces it.", "无法读取已保存的模型，下方显示的是初始规则。保存后将替换它。";
+
+    FitRules => "Fit rules", "画像规则";
+    FitRulesHint => "Points for who the lead is. Every matching rule counts; give a poor fit negative points.", "按线索画像加分。所有命中的规则都会计分；不合适的画像可设负分。";
+    FitRulesEmpty => "No fit rules: every lead gets 0 fit points.", "暂无画像规则：所有线索的匹配度都为 0。";
+    AddFitRule => "Add fit rule", "添加画像规则";
+    BehaviourRules => "Behaviour rules", "行为规则";
+    BehaviourRulesHint => "Points for what the lead did. In patterns * stands for any text; caps limit the points per day and in total.", "按线索行为加分。匹配模式中 * 代表任意文字；上限用于限制每天及累计得分。";
+    BehaviourRulesEmpty => "No behaviour rules: engagement stays at 0.", "暂无行为规则：活跃度始终为 0。";
+    AddBehaviourRule => "Add behaviour rule", "添加行为规则";
+    RuleName => "Rule name", "规则名称";
+    RuleNamePlaceholder => "Rule name, e.g. Senior decision maker", "规则名称，例如：高层决策人";
+    BehaviourNamePlaceholder => "Rule name, e.g. Viewed the pricing page", "规则名称，例如：浏览了价格页";
+    RuleUnnamed => "Unnamed rule", "未命名规则";
+    RuleWhole => "Rule", "规则";
+    Points => "Points", "分值";
+    PointsPerEvent => "Points per event", "每次得分";
+    PointsShort => "pts", "分";
+    RemoveRule => "Remove rule", "删除规则";
+    RuleField => "Field", "字段";
+    RuleCondition => "Condition", "条件";
+    RuleValue => "Value", "取值";
+    RuleMin => "From", "最小值";
+    RuleMax => "To", "最大值";
+    RuleValuePlaceholder => "Text, e.g. .edu.cn", "文字，例如：.edu.cn";
+    RuleValuesPlaceholder => "Several, separated by commas: 总监, VP", "多个值用逗号分隔：总监, VP";
+    NoValueNeeded => "No value needed", "无需取值";
+    PickOne => "Choose…", "请选择…";
+    CustomFieldChoice => "Custom field…", "自定义字段…";
+    CustomKeyName => "Custom field key", "自定义字段键名";
+    CustomKeyPlaceholder => "key, e.g. budget", "键名，例如 budget";
+    FieldCampaign => "Campaign", "市场活动";
+    FieldEmailDomain => "Email domain", "邮箱域名";
+    OpContains => "contains", "包含";
+    OpEquals => "is", "等于";
+    OpStartsWith => "starts with", "开头是";
+    OpEndsWith => "ends with", "结尾是";
+    OpContainsAny => "contains any of", "包含任一";
+    OpIn => "is one of", "属于";
+    OpNotIn => "is none of", "不属于";
+    OpHasAny => "has any of", "含任一";
+    OpHasAll => "has all of", "含全部";
+    OpGt => "more than", "大于";
+    OpGte => "at least", "不少于";
+    OpLt => "less than", "小于";
+    OpLte => "at most", "不超过";
+    OpBetween => "between", "介于";
+    OpIsSet => "is known", "已填写";
+    OpIsEmpty => "is unknown", "未填写";
+    BehaviourKindLabel => "Event", "行为";
+    BehaviourPageView => "Page view", "浏览页面";
+    BehaviourDownload => "Download", "下载资料";
+    BehaviourWebinar => "Webinar attended", "参加网络研讨会";
+    BehaviourEmailOpen => "Email opened", "打开邮件";
+    BehaviourEmailClick => "Email link clicked", "点击邮件链接";
+    BehaviourFormSubmit => "Form submitted", "提交表单";
+    UrlPattern => "Address pattern", "网址匹配";
+    UrlPatternPlaceholder => "Any address", "任意网址";
+    NamePattern => "Name pattern", "名称匹配";
+    NamePatternPlaceholder => "Any name", "任意名称";
+    PatternHint => "* stands for any text, e.g. */pricing* or *案例*; the pattern covers the whole value and ignores case", "* 代表任意文字，如 */pricing* 或 *案例*；模式需匹配完整内容，不区分大小写";
+    CapPerDay => "Most points per day", "每日得分上限";
+    CapTotal => "Most points in total", "累计得分上限";
+    PerDayShort => "/day", "/天";
+    TotalShort => "total", "累计";
+    NoCap => "leave empty for no cap", "留空表示不设上限";
+    ThresholdAndDecay => "MQL threshold and decay", "MQL 分数线与衰减";
+    MqlThreshold => "MQL threshold", "MQL 分数线";
+    MqlThresholdSentence => "points or more makes a lead marketing-qualified (MQL), ready for sales", "分及以上即为市场认可线索（MQL），可移交销售";
+    Decay => "Decay", "衰减";
+    DecayNone => "None", "不衰减";
+    DecayLinear => "Linear, per week", "按周线性衰减";
+    DecayHalfLife => "Half-life", "半衰期";
+    DecayNoneHint => "Engagement stays until the lead does something else.", "活跃度保持不变，直到线索再次产生行为。";
+    DecayLinearLose => "Lose", "每安静一周扣";
+    DecayLinearPerWeek => "points per quiet week, never below", "分，最低保留";
+    DecayHalfLifeEvery => "Engagement halves every", "活跃度每安静";
+    DecayHalfLifeDays => "days of quiet, never below", "天减半，最低保留";
+    DecayFloorAfter => "points", "分";
+    DecayPointsLabel => "Points per quiet week", "每周扣分";
+    DecayDaysLabel => "Half-life in days", "半衰期天数";
+    DecayFloorLabel => "Floor", "最低保留";
+
+    PreviewTitle => "Preview", "效果预览";
+    PreviewNoLeads => "No open leads to preview yet. Once leads come in, this shows how the model would score them.", "暂无可预览的未关闭线索。有线索进来后，这里会显示模型给它们打的分。";
+    PreviewMql => "{n} of {total} leads would be MQL (was {was})", "{total} 条线索中将有 {n} 条成为 MQL（当前 {was} 条）";
+    PreviewMqlToday => "{n} of {total} are MQL today", "当前 {total} 条中有 {n} 条为 MQL";
+    PreviewWaiting => "Fix the problems above to see the new scores", "修正上方标出的问题后即可预览新评分";
+    PreviewAverage => "Average {before} → {after}", "平均分 {before} → {after}";
+    PreviewChanged => "{n} scores change", "{n} 条评分有变化";
+    PreviewThreshold => "MQL at {n}", "MQL 线 {n}";
+    PreviewBucketTitle => "{range}: {before} → {after} leads", "{range} 分：{before} → {after} 条";
+    PreviewBucketTitleToday => "{range}: {before} leads", "{range} 分：{before} 条";
+    PreviewLegendToday => "Today", "当前";
+    PreviewLegendEdited => "With your changes", "修改后";
+    PreviewSampleNote => "{n} open leads, scored as of now", "{n} 条未关闭线索，按当前时间计算";
+
+    RescoreRunning => "Re-scoring open leads with v{version}…", "正在按 v{version} 重新计算未关闭线索的评分…";
+    RescoreCount => "{done} of {total}", "{done} / {total}";
+    RescoreDone => "v{version} is active", "v{version} 已生效";
+    RescoreDoneCount => "{total} open leads re-scored, {changed} scores changed", "已重新计算 {total} 条未关闭线索，{changed} 条评分有变化";
+    RescoreFailed => "Re-scoring stopped", "重新评分已中断";
+    RescoreFailedHint => "The model is active; leads not reached yet keep their old scores. Activate again to retry.", "模型已生效，尚未处理的线索仍保留旧评分。可再次启用以重试。";
+
+    PredictiveTitle => "Predictive win score", "预测赢单评分";
+    PredictiveHint => "Learned from closed leads and shown on every open lead beside the rule score.", "基于已关闭的线索学习，并与规则评分一起显示在每条未关闭线索上。";
+    RetrainNow => "Retrain now", "立即重新训练";
+    Retraining => "Training…", "训练中…";
+    RetrainRefused => "Not retrained", "未重新训练";
+    PredictiveNotEnough => "Not enough history: {closed} closed leads, {needed} needed", "历史数据不足：已关闭 {closed} 条线索，至少需要 {needed} 条";
+    PredictiveNotTrained => "Not trained yet", "尚未训练";
+    PredictiveAuc => "Accuracy (AUC)", "准确度（AUC）";
+    AucStrong => "strong", "很好";
+    AucUseful => "useful", "可用";
+    AucWeak => "weak", "较弱";
+    AucGuess => "no better than a guess", "接近随机猜测";
+    AucUnknown => "Not measured: the held-out leads had only one outcome", "无法衡量：留出的线索只有一种结果";
+    PredictiveTrainedOn => "Trained on", "训练数据";
+    PredictiveTrainedOnValue => "{trained} leads, {held} held out to test", "{trained} 条线索，另留出 {held} 条用于检验";
+    PredictiveHistory => "History", "历史";
+    PredictiveHistoryValue => "{closed} closed, {won} won ({rate})", "已关闭 {closed} 条，赢单 {won} 条（{rate}）";
+    PredictiveTrainedAt => "Trained", "训练时间";
+
+    InactivityDecay => "Inactivity decay", "不活跃衰减";
+    NoActiveModelLead => "No scoring model is active yet, so this lead has no score.", "尚无生效的评分模型，这条线索暂无评分。";
+    DaysQuiet => "{n} days quiet", "已安静 {n} 天";
+    Capped => "capped", "已达上限";
+    NoFitPoints => "No fit rule matched.", "没有命中画像规则。";
+    NoEngagementPoints => "No engagement yet.", "暂无互动行为。";
+    TotalScore => "Total", "总分";
+    LastEngaged => "Last engaged {when}", "最近互动：{when}";
+    MqlBadgeHint => "The total reached the MQL threshold", "总分已达到 MQL 分数线";
+    WinProbability => "Chance to win", "赢单概率";
+    WinProbabilityHint => "Learned from the leads this company has won and lost", "基于本公司已赢单和已流失的线索学习得出";
+    WinFactors => "What moves it", "影响因素";
+    FactorHelps => "Raises the chance", "提高概率";
+    FactorHurts => "Lowers the chance", "降低概率";
+    FactorSeniority => "Seniority", "职级";
+    FactorPageViews => "Page views", "页面浏览";
+    FactorWebinars => "Webinars", "网络研讨会";
+    FactorDownloads => "Downloads", "下载";
+    FactorEmailClicks => "Email clicks", "邮件点击";
+    FactorEmailOpens => "Email opens", "邮件打开";
+    FactorFormSubmits => "Form submissions", "表单提交";
+    LevelExecutive => "Executive", "高管";
+    LevelDirector => "Director", "总监级";
+    LevelManager => "Manager", "经理级";
+    LevelStaff => "Staff", "普通员工";
+    ValueUnknown => "Unknown", "未知";
 }
 
 /// The text for `key` in `lang`.
@@ -641,6 +818,93 @@ pub fn lead_field_key(name: &str) -> Option<Key> {
         "industry" => Key::Industry,
         "companySize" => Key::CompanySize,
         "tags" => Key::Tags,
+        _ => return None,
+    })
+}
+
+/// The words for a scoring operator, read after the field: "Job title contains any of".
+pub fn operator_key(op: Operator) -> Key {
+    match op {
+        Operator::Contains => Key::OpContains,
+        Operator::Equals => Key::OpEquals,
+        Operator::StartsWith => Key::OpStartsWith,
+        Operator::EndsWith => Key::OpEndsWith,
+        Operator::ContainsAny => Key::OpContainsAny,
+        Operator::In => Key::OpIn,
+        Operator::NotIn => Key::OpNotIn,
+        Operator::HasAny => Key::OpHasAny,
+        Operator::HasAll => Key::OpHasAll,
+        Operator::Gt => Key::OpGt,
+        Operator::Gte => Key::OpGte,
+        Operator::Lt => Key::OpLt,
+        Operator::Lte => Key::OpLte,
+        Operator::Between => Key::OpBetween,
+        Operator::IsSet => Key::OpIsSet,
+        Operator::IsEmpty => Key::OpIsEmpty,
+    }
+}
+
+/// What a behaviour rule listens for.
+pub fn behaviour_kind_key(kind: BehaviourKind) -> Key {
+    match kind {
+        BehaviourKind::PageView => Key::BehaviourPageView,
+        BehaviourKind::Download => Key::BehaviourDownload,
+        BehaviourKind::WebinarAttended => Key::BehaviourWebinar,
+        BehaviourKind::EmailOpen => Key::BehaviourEmailOpen,
+        BehaviourKind::EmailClick => Key::BehaviourEmailClick,
+        BehaviourKind::FormSubmit => Key::BehaviourFormSubmit,
+        BehaviourKind::Custom => Key::EventCustom,
+    }
+}
+
+/// A lead field as a fit rule names it.
+pub fn scoring_field_key(field: &LeadField) -> Key {
+    match field {
+        LeadField::Title => Key::JobTitle,
+        LeadField::Company => Key::Company,
+        LeadField::CompanySize => Key::CompanySize,
+        LeadField::Industry => Key::Industry,
+        LeadField::Province => Key::Province,
+        LeadField::City => Key::City,
+        LeadField::Source => Key::Source,
+        LeadField::Campaign => Key::FieldCampaign,
+        LeadField::Tags => Key::Tags,
+        LeadField::EmailDomain => Key::FieldEmailDomain,
+        LeadField::Stage => Key::Stage,
+        LeadField::Custom(_) => Key::CustomFieldChoice,
+    }
+}
+
+/// A field the predictive model learned from, as the server names it in a factor; `None`
+/// for names this version does not know (the factor's own label is shown then).
+pub fn factor_field_key(field: &str) -> Option<Key> {
+    Some(match field {
+        "industry" => Key::Industry,
+        "province" => Key::Province,
+        "city" => Key::City,
+        "source" => Key::Source,
+        "titleLevel" => Key::FactorSeniority,
+        "companySize" => Key::CompanySize,
+        "pageViews" => Key::FactorPageViews,
+        "webinars" => Key::FactorWebinars,
+        "downloads" => Key::FactorDownloads,
+        "emailClicks" => Key::FactorEmailClicks,
+        "emailOpens" => Key::FactorEmailOpens,
+        "formSubmits" => Key::FactorFormSubmits,
+        _ => return None,
+    })
+}
+
+/// Factor values that are words rather than data: seniority levels, "unknown", and
+/// the pool of rare values ("other").
+pub fn factor_value_key(value: &str) -> Option<Key> {
+    Some(match value {
+        "executive" => Key::LevelExecutive,
+        "director" => Key::LevelDirector,
+        "manager" => Key::LevelManager,
+        "staff" => Key::LevelStaff,
+        "unknown" => Key::ValueUnknown,
+        "other" => Key::ChannelOther,
         _ => return None,
     })
 }
@@ -905,6 +1169,30 @@ mod tests {
         );
         assert_eq!(lead_field_key("phone"), Some(Key::Mobile));
         assert_eq!(lead_field_key("custom:budget"), None);
+    }
+
+    #[test]
+    fn every_operator_behaviour_and_scoring_field_is_named_apart() {
+        for lang in Lang::ALL {
+            let ops: BTreeSet<_> = Operator::ALL
+                .iter()
+                .map(|o| t(lang, operator_key(*o)))
+                .collect();
+            assert_eq!(ops.len(), Operator::ALL.len());
+            let kinds: BTreeSet<_> = BehaviourKind::ALL
+                .iter()
+                .map(|k| t(lang, behaviour_kind_key(*k)))
+                .collect();
+            assert_eq!(kinds.len(), BehaviourKind::ALL.len());
+            let fields: BTreeSet<_> = LeadField::STANDARD
+                .iter()
+                .map(|f| t(lang, scoring_field_key(f)))
+                .collect();
+            assert_eq!(fields.len(), LeadField::STANDARD.len());
+        }
+        assert_eq!(factor_field_key("titleLevel"), Some(Key::FactorSeniority));
+        assert_eq!(factor_field_key("budget"), None);
+        assert_eq!(factor_value_key("director"), Some(Key::LevelDirector));
     }
 
     #[test]

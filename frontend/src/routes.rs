@@ -17,6 +17,7 @@ use crate::pages::{
     not_found::NotFoundPage,
     pipeline::PipelinePage,
     pool::PoolPage,
+    scoring::ScoringPage,
     settings::{SettingsPage, SettingsTab},
 };
 
@@ -42,6 +43,8 @@ pub enum Route {
     Journeys,
     #[at("/forms")]
     Forms,
+    #[at("/scoring")]
+    Scoring,
     #[at("/dashboards")]
     Dashboards,
     #[at("/settings")]
@@ -70,6 +73,7 @@ pub fn switch(route: Route) -> Html {
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
         Route::Journeys => html! { <Shell><JourneysPage /></Shell> },
         Route::Forms => html! { <Shell><FormsPage /></Shell> },
+        Route::Scoring => html! { <Shell><ScoringPage /></Shell> },
         Route::Dashboards => html! { <Shell><DashboardsPage /></Shell> },
         Route::SettingsUsers => html! { <Shell><SettingsPage tab={SettingsTab::Users} /></Shell> },
         Route::SettingsTeams => html! { <Shell><SettingsPage tab={SettingsTab::Teams} /></Shell> },

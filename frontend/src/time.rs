@@ -45,3 +45,11 @@ pub fn is_today(rfc3339: &str) -> bool {
         && date.get_month() == today.get_month()
         && date.get_date() == today.get_date()
 }
+
+/// The browser's clock as RFC 3339 (UTC), e.g. for scoring "as of now" in the browser.
+pub fn now_rfc3339() -> String {
+    js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+}

@@ -1308,3 +1308,190 @@ async fn an_admin_assigns_and_tags_leads_in_bulk() -> Result<()> {
     app.shutdown().await;
     Ok(())
 }
+
+/// Captures a lead over the API and returns its id.
+async fn capture(app: &TestApp, token: &str, input: serde_json::Value) -> Result<String> {
+    let data = app
+        .graphql(
+            Some(token),
+            "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { code message } } }",
+            json!({ "input": input }),
+        )
+        .await?;
+    data["leadCapture"]["leadId"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("capturing {input} failed: {data}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_marketer_raises_a_rule_sees_the_preview_move_activates_and_the_lead_shows_it(
+) -> Result<()> {
+    let _one_at_a_time = serial().await;
+    let app = TestApp::spawn().await?;
+    let token = app.admin_token().await?;
+    // Three IT directors at big manufacturers in Jiangsu, referred: 15 + 10 + 10 + 5 + 5
+    // = 45 under the starter model, short of its MQL threshold of 60. Three engineers
+    // found through search score nothing.
+    let mut directors = Vec::new();
+    for i in 0..3 {
+        let id = capture(
+            &app,
+            &token,
+            json!({
+                "personName": format!("总监 {i}"),
+                "title": "IT总监",
+                "company": format!("苏州海纳制造 {i}"),
+                "companySize": 1200,
+                "industry": "制造业",
+                "province": "江苏",
+                "email": format!("director{i}@haina.cn"),
+                "source": "REFERRAL",
+            }),
+        )
+        .await?;
+        directors.push(id);
+    }
+    for i in 0..3 {
+        capture(
+            &app,
+            &token,
+            json!({
+                "personName": format!("工程师 {i}"),
+                "title": "工程师",
+                "email": format!("engineer{i}@lianhe.cn"),
+                "source": "ORGANIC",
+            }),
+        )
+        .await?;
+    }
+    app.create_user("marketing@example.com", "林市场", "MARKETER")
+        .await?;
+
+    let browser = Browser::start().await?;
+    browser.goto(&app.url("/login")).await?;
+    browser.click("[data-testid=lang-en]").await?;
+    browser
+        .fill("[data-testid=login-email]", "marketing@example.com")
+        .await?;
+    browser
+        .fill("[data-testid=login-password]", "e2e-password-2024")
+        .await?;
+    browser.click("[data-testid=login-submit]").await?;
+    browser.find("[data-testid=app-shell]").await?;
+
+    // The designer opens the active starter model and previews it on the open leads.
+    browser.click("[data-testid=nav-scoring]").await?;
+    browser.wait_for_path("/scoring").await?;
+    browser
+        .wait_for_text("[data-testid=scoring-version]", "Active v1")
+        .await?;
+    let mql = "[data-testid=preview-mql-count]";
+    browser
+        .wait_for_text(mql, "0 of 6 leads would be MQL (was 0)")
+        .await?;
+    let bars = "[data-testid=histogram-bar-after]";
+    let before = browser.attrs(bars, "data-count").await?;
+    anyhow::ensure!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=predictive-panel]"))
+            .await?
+            .is_empty(),
+        "the predictive panel is for admins"
+    );
+    browser.screenshot("70-scoring-designer").await?;
+
+    // Points that are not a number are named on the rule, and nothing can be activated.
+    let title_rule = "[data-testid=fit-rule][data-rule-id=senior-title]";
+    let points = format!("{title_rule} [data-testid=rule-points]");
+    browser.fill(&points, "forty").await?;
+    browser
+        .wait_for_text(&format!("{title_rule} [data-testid=rule-error]"), "Points")
+        .await?;
+    let activate = "[data-testid=scoring-activate]";
+    let disabled = browser.find(activate).await?.prop("disabled").await?;
+    anyhow::ensure!(
+        disabled.as_deref() == Some("true"),
+        "activate enabled: {disabled:?}"
+    );
+    browser.screenshot("71-scoring-rule-error").await?;
+
+    // Senior decision makers worth 40: the three directors would cross the threshold.
+    browser.fill(&points, "40").await?;
+    browser.wait_gone("[data-testid=rule-error]").await?;
+    browser
+        .wait_for_text(mql, "3 of 6 leads would be MQL (was 0)")
+        .await?;
+    browser.wait_for_attr(mql, "data-after", "3").await?;
+    let after = browser.attrs(bars, "data-count").await?;
+    anyhow::ensure!(
+        after != before,
+        "the histogram did not move: {before:?} → {after:?}"
+    );
+    browser
+        .wait_for_text("[data-testid=scoring-version]", "Unsaved changes")
+        .await?;
+    browser.screenshot("72-scoring-preview-moved").await?;
+
+    // Activating saves v2 and re-scores every open lead while the bar fills.
+    browser.click(activate).await?;
+    browser.accept_dialog().await?;
+    browser.find("[data-testid=rescore-progress]").await?;
+    browser
+        .wait_for_attr("[data-testid=rescore-progress]", "data-status", "done")
+        .await?;
+    browser
+        .wait_for_text("[data-testid=rescore-title]", "v2 is active")
+        .await?;
+    browser
+        .wait_for_text(
+            "[data-testid=rescore-count]",
+            "6 open leads re-scored, 3 scores changed",
+        )
+        .await?;
+    browser
+        .wait_for_text("[data-testid=scoring-version]", "Active v2")
+        .await?;
+    // Today's scores are the new model's: the preview starts from three MQLs.
+    browser.wait_for_attr(mql, "data-before", "3").await?;
+    browser.screenshot("73-scoring-activated").await?;
+
+    // A director's page: the title rule with its new points, the total, the MQL badge.
+    browser
+        .goto(&app.url(&format!("/leads/{}", directors[0])))
+        .await?;
+    let line = "[data-testid=score-line][data-rule-id=senior-title]";
+    browser.wait_for_text(line, "Senior decision maker").await?;
+    browser.wait_for_text(line, "+40").await?;
+    browser.wait_for_attr(line, "data-points", "40").await?;
+    browser
+        .wait_for_text("[data-testid=score-total]", "70")
+        .await?;
+    browser.find("[data-testid=lead-mql-badge]").await?;
+    browser.screenshot("74-lead-score-breakdown").await?;
+    browser.click("[data-testid=lang-zh]").await?;
+    browser
+        .wait_for_text("[data-testid=score-fit]", "匹配度")
+        .await?;
+    browser.screenshot("75-lead-score-zh").await?;
+
+    // The admin also sees the predictive panel: no closed leads yet, so no guessing.
+    browser.click("[data-testid=sign-out]").await?;
+    browser.wait_for_path("/login").await?;
+    browser.sign_in(&app).await?;
+    browser.goto(&app.url("/scoring")).await?;
+    browser
+        .wait_for_text(
+            "[data-testid=predictive-not-ready]",
+            "历史数据不足：已关闭 0 条线索，至少需要 50 条",
+        )
+        .await?;
+    browser.click("[data-testid=predictive-retrain]").await?;
+    browser.find("[data-testid=predictive-refused]").await?;
+    browser.screenshot("76-scoring-admin-zh").await?;
+
+    browser.close().await?;
+    app.shutdown().await;
+    Ok(())
+}

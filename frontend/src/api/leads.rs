@@ -5,7 +5,8 @@
 //! the enums from `leadflow-shared`; the sort order and the capture outcome are GraphQL
 //! enums only the SPA needs, so they live here.
 
-use leadflow_shared::{Channel, LeadStage};
+use leadflow_shared::predict::Prediction;
+use leadflow_shared::{Channel, LeadStage, ScoreBreakdown};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -292,6 +293,29 @@ pub async fn capture(
     let input = serde_json::to_value(input).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let data: Value = client.request(CAPTURE, json!({ "input": input })).await?;
     field(data, "leadCapture")
+}
+
+/// Why a lead scores what it does, and (once the history allows) its chance of being won.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadScore {
+    /// `None` while no scoring model is active.
+    pub score_breakdown: Option<ScoreBreakdown>,
+    /// `None` until the predictive model has enough closed leads to learn from.
+    pub prediction: Option<Prediction>,
+}
+
+/// The score card of one lead: its breakdown under the active model and its prediction.
+/// Asked for apart from [`get`], so the rest of the page never waits on it.
+pub async fn score(client: &Client, id: &str) -> Result<Option<LeadScore>, ApiError> {
+    const SCORE: &str = "query LeadScore($id: ID!) {
+      lead(id: $id) {
+        scoreBreakdown { fit engagement total isMql lastEngagedAt lines { kind ruleId label points count capped } }
+        prediction { probability factors { feature field value label contribution } }
+      }
+    }";
+    let data: Value = client.request(SCORE, json!({ "id": id })).await?;
+    field(data, "lead")
 }
 
 /// Gives `ids` to `owner_id`, or back to the pool when `None` (admins and managers).

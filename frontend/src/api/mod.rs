@@ -6,7 +6,7 @@
 //! - [`subscription`]: live updates over WebSocket (`/graphql/ws`, graphql-transport-ws).
 //! - [`files`]: uploads and CSV downloads over plain HTTP, with the same token.
 //! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
-//!   [`activities`], [`forms`], [`imports`], [`duplicates`]:
+//!   [`activities`], [`forms`], [`imports`], [`duplicates`], [`scoring`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
@@ -22,6 +22,7 @@ pub mod files;
 pub mod forms;
 pub mod imports;
 pub mod leads;
+pub mod scoring;
 pub mod subscription;
 pub mod teams;
 pub mod types;

@@ -27,6 +27,7 @@ pub enum IconName {
     External,
     Trash,
     Clock,
+    Scoring,
 }
 
 impl IconName {
@@ -106,6 +107,11 @@ impl IconName {
             IconName::Clock => html! { <>
                 <circle cx="12" cy="12" r="9" />
                 <path d="M12 7v5l3 2" />
+            </> },
+            IconName::Scoring => html! { <>
+                <path d="M3.5 17a8.5 8.5 0 1 1 17 0" />
+                <path d="M12 17l4.5-5.5" />
+                <path d="M6.5 12.5l1.2.7M12 8.5V10M17.5 12.5l-1.2.7" />
             </> },
             IconName::Compass => html! { <>
                 <circle cx="12" cy="12" r="9" />

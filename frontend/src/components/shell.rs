@@ -1,6 +1,7 @@
 //! The frame around every signed-in page: sidebar navigation, who is signed in, the
 //! language switch and sign-out. Signed-out visitors are sent to `/login` from here.
 
+use leadflow_shared::Role;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -62,6 +63,10 @@ pub fn Shell(props: &ShellProps) -> Html {
         })
     };
 
+    // Designers' areas are listed only for the roles that may use them; every other
+    // entry is for everyone (pages explain what a role cannot do there).
+    let role = session.me.as_ref().map(|u| u.role);
+    let designs_scoring = matches!(role, Some(Role::Admin | Role::Marketer));
     let nav = [
         (Route::Leads, Key::NavLeads, IconName::Leads, "nav-leads"),
         (Route::Pool, Key::NavPool, IconName::Pool, "nav-pool"),
@@ -78,6 +83,12 @@ pub fn Shell(props: &ShellProps) -> Html {
             "nav-journeys",
         ),
         (Route::Forms, Key::NavForms, IconName::Forms, "nav-forms"),
+        (
+            Route::Scoring,
+            Key::NavScoring,
+            IconName::Scoring,
+            "nav-scoring",
+        ),
         (
             Route::Dashboards,
             Key::NavDashboards,
@@ -110,7 +121,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                     <span class="brand-name">{ i18n.t(Key::AppName) }</span>
                 </div>
                 <nav class="nav" aria-label={i18n.t(Key::MainNavigation)}>
-                    { for nav.into_iter().map(|(to, key, icon, testid)| {
+                    { for nav.into_iter().filter(|(to, ..)| *to != Route::Scoring || designs_scoring).map(|(to, key, icon, testid)| {
                         let active = match to {
                             Route::SettingsUsers => in_settings,
                             Route::Leads => matches!(route, Route::Leads | Route::LeadDetail { .. }),

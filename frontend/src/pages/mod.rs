@@ -11,4 +11,5 @@ pub mod login;
 pub mod not_found;
 pub mod pipeline;
 pub mod pool;
+pub mod scoring;
 pub mod settings;

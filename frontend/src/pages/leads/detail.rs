@@ -15,6 +15,7 @@ use super::badges::{owner_html, ScoreMeter, StageBadge};
 use super::facts::FactsPanel;
 use super::form::Captured;
 use super::match_key;
+use super::score::ScoreCard;
 use super::tasks::LeadTasks;
 use super::timeline::Timeline;
 use crate::api::leads::{self, CaptureOutcome, LeadDetail};
@@ -122,6 +123,8 @@ pub fn LeadDetailPage(props: &LeadDetailPageProps) -> Html {
                     <div class="lead-detail-column">
                         <FactsPanel key={format!("{}-{}", lead.id, lead.version)} lead={(**lead).clone()}
                                     on_reload={refresh.clone()} />
+                        <ScoreCard lead_id={lead.id.clone()}
+                                   revision={format!("{}-{}", lead.updated_at, lead.timeline.len())} />
                         <LeadTasks lead_id={lead.id.clone()} tasks={lead.tasks.clone()} on_changed={refresh.clone()} />
                     </div>
                     <div class="lead-detail-column">
