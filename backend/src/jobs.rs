@@ -134,6 +134,10 @@ pub fn runner(state: AppState) -> Runner {
             scoring::run_decay(&state.db, &state.jobs, &job).await
         })
         .handle(
+            crate::domain::predictive::SCORE_JOB,
+            |state, job| async move { crate::domain::predictive::run_scoring(&state.db, &job).await },
+        )
+        .handle(
             crate::domain::predictive::TRAIN_JOB,
             |state, job| async move {
                 crate::domain::predictive::run_nightly(&state.db, &state.jobs, &job).await

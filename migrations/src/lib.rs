@@ -15,6 +15,7 @@ mod m20261122_000008_lead_activity;
 mod m20261122_000009_lead_filter_indexes;
 mod m20261122_000010_scoring;
 mod m20261122_000011_merged_index;
+mod m20261122_000012_lead_predictions;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_lead_filter_indexes::Migration),
             Box::new(m20261122_000010_scoring::Migration),
             Box::new(m20261122_000011_merged_index::Migration),
+            Box::new(m20261122_000012_lead_predictions::Migration),
         ]
     }
 }

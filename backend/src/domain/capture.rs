@@ -582,6 +582,8 @@ async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         last_activity_at: Set(now),
+        win_probability: Set(None),
+        win_factors: Set(None),
     }
     .insert(db)
     .await?)

@@ -478,6 +478,8 @@ async fn load_leads(
             created_at: Set(created_at),
             updated_at: Set(first_contacted_at.unwrap_or(created_at)),
             last_activity_at: Set(first_contacted_at.unwrap_or(created_at)),
+            win_probability: Set(None),
+            win_factors: Set(None),
         });
     }
     for chunk in rows.chunks(100) {

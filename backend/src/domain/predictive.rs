@@ -25,6 +25,8 @@ use crate::jobs::{self, Job, Queue};
 
 /// The nightly retraining job.
 pub const TRAIN_JOB: &str = "predictive_train";
+/// Writes a newly trained model's prediction onto every open lead.
+pub const SCORE_JOB: &str = "predictive_score";
 const BATCH: u64 = 2_000;
 
 /// Behaviour counted per lead, by timeline kind → feature name.
@@ -113,22 +115,94 @@ pub async fn latest(
     Ok(Some((row, model)))
 }
 
-/// The chance `l` is won and why, when a model exists and the lead is still open.
-pub async fn predict_lead(
+/// Writes predictions onto leads (not an edit: versions stay); closed leads lose theirs.
+async fn store(
     db: &impl ConnectionTrait,
-    l: &lead::Model,
-) -> DomainResult<Option<Prediction>> {
-    if !LeadStage::parse(&l.stage).is_some_and(LeadStage::is_open) {
-        return Ok(None);
+    model: &PredictiveModel,
+    leads: &[lead::Model],
+) -> DomainResult<()> {
+    use sea_orm::sea_query::Expr;
+    let observations = observations(db, leads).await?;
+    for (l, observation) in leads.iter().zip(observations) {
+        let open = LeadStage::parse(&l.stage).is_some_and(LeadStage::is_open);
+        let (probability, factors) = if open {
+            let p = model.predict(&observation);
+            (
+                Some(p.probability),
+                Some(
+                    serde_json::to_value(&p.factors)
+                        .map_err(|e| DomainError::Internal(e.into()))?,
+                ),
+            )
+        } else {
+            (None, None)
+        };
+        lead::Entity::update_many()
+            .col_expr(lead::Column::WinProbability, Expr::value(probability))
+            .col_expr(lead::Column::WinFactors, Expr::value(factors))
+            .filter(lead::Column::Id.eq(l.id))
+            .exec(db)
+            .await?;
     }
+    Ok(())
+}
+
+/// Re-predicts one lead inside the caller's transaction, after whatever changed it.
+pub(crate) async fn repredict_lead(
+    db: &impl ConnectionTrait,
+    mut l: lead::Model,
+) -> DomainResult<lead::Model> {
     let Some((_, model)) = latest(db).await? else {
-        return Ok(None);
+        return Ok(l);
     };
-    let observation = observations(db, std::slice::from_ref(l))
-        .await?
-        .pop()
-        .unwrap_or_default();
-    Ok(Some(model.predict(&observation)))
+    store(db, &model, std::slice::from_ref(&l)).await?;
+    if let Some(fresh) = lead::Entity::find_by_id(l.id).one(db).await? {
+        l.win_probability = fresh.win_probability;
+        l.win_factors = fresh.win_factors;
+    }
+    Ok(l)
+}
+
+/// The stored prediction of a lead, as the lead page shows it.
+pub fn stored(l: &lead::Model) -> Option<Prediction> {
+    Some(Prediction {
+        probability: l.win_probability?,
+        factors: l
+            .win_factors
+            .clone()
+            .and_then(|f| serde_json::from_value(f).ok())
+            .unwrap_or_default(),
+    })
+}
+
+/// Predicts every live lead with the newest model, in id-ordered batches (each its own
+/// transaction, so a restart simply does it again: writing a prediction twice is
+/// harmless).
+pub async fn run_scoring(db: &DatabaseConnection, _job: &Job) -> anyhow::Result<()> {
+    let Some((row, model)) = latest(db).await? else {
+        return Ok(());
+    };
+    let mut after: Option<Uuid> = None;
+    loop {
+        let txn = super::begin_write(db).await?;
+        let mut q = lead::Entity::find().filter(lead::Column::MergedInto.is_null());
+        if let Some(a) = after {
+            q = q.filter(lead::Column::Id.gt(a));
+        }
+        let batch = q
+            .order_by_asc(lead::Column::Id)
+            .limit(BATCH)
+            .all(&txn)
+            .await?;
+        let Some(last) = batch.last().map(|l| l.id) else {
+            break;
+        };
+        store(&txn, &model, &batch).await?;
+        txn.commit().await?;
+        after = Some(last);
+    }
+    tracing::info!(model = %row.id, "predictions written");
+    Ok(())
 }
 
 /// How many closed leads there are to learn from.
@@ -145,6 +219,7 @@ pub async fn closed_count(db: &impl ConnectionTrait) -> DomainResult<u64> {
 /// Not enough history is an answer (`Ok(Err(..))`), not a failure.
 pub async fn train(
     db: &DatabaseConnection,
+    queue: &Queue,
     actor: Actor,
 ) -> DomainResult<Result<predictive_model::Model, TrainError>> {
     let mut history = Vec::new();
@@ -187,6 +262,7 @@ pub async fn train(
     };
     let evaluation = model.evaluation().clone();
     let json = serde_json::to_value(&model).map_err(|e| DomainError::Internal(e.into()))?;
+    let txn = super::begin_write(db).await?;
     let row = predictive_model::ActiveModel {
         id: Set(Uuid::now_v7()),
         model: Set(json),
@@ -196,23 +272,32 @@ pub async fn train(
         closed: Set(evaluation.closed as i32),
         trained_at: Set(Utc::now()),
     }
-    .insert(db)
+    .insert(&txn)
+    .await?;
+    jobs::enqueue(
+        &txn,
+        SCORE_JOB,
+        serde_json::json!({ "modelId": row.id }),
+        Utc::now(),
+    )
     .await?;
     audit::record(
-        db,
+        &txn,
         actor,
         "predictive_model.trained",
         Some(row.id),
         serde_json::json!({ "closed": evaluation.closed, "auc": evaluation.auc }),
     )
     .await?;
+    txn.commit().await?;
+    queue.wake();
     tracing::info!(closed = evaluation.closed, auc = ?evaluation.auc, "predictive model trained");
     Ok(Ok(row))
 }
 
 /// The nightly retraining; books the next night's.
 pub async fn run_nightly(db: &DatabaseConnection, queue: &Queue, _job: &Job) -> anyhow::Result<()> {
-    if let Ok(Err(refused)) = train(db, Actor::system()).await {
+    if let Ok(Err(refused)) = train(db, queue, Actor::system()).await {
         tracing::info!(%refused, "predictive model not retrained");
     }
     jobs::enqueue(

@@ -342,7 +342,9 @@ pub(crate) async fn rescore_lead(
     let mut input = inputs(db, std::slice::from_ref(&l)).await?;
     let (lead_input, events) = input.pop().unwrap_or_default();
     let score = model.score(&lead_input, &events, now);
-    Ok(apply_score(db, l, score, row.version, now).await?.0)
+    let l = apply_score(db, l, score, row.version, now).await?.0;
+    // The predictive score reads the same facts: keep it current too.
+    super::predictive::repredict_lead(db, l).await
 }
 
 // ---------------------------------------------------------------------------------------

@@ -45,6 +45,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// The latest sales activity or behaviour event; the arrival time until then.
     pub last_activity_at: DateTimeUtc,
+    /// The predictive model's chance this open lead is won, 0..1; `None` until a
+    /// model trained on enough history has scored it.
+    pub win_probability: Option<f64>,
+    /// The factors behind `win_probability` (`[leadflow_shared::predict::Factor]`).
+    pub win_factors: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

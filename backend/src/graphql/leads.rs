@@ -151,18 +151,13 @@ impl Lead {
     }
     /// The predictive model's chance this open lead is won, with its top factors;
     /// `null` until there is enough closed history to learn from.
-    async fn prediction(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<super::scoring::LeadPrediction>> {
-        let state = ctx.data_unchecked::<AppState>();
-        Ok(crate::domain::predictive::predict_lead(&state.db, &self.0)
-            .await
-            .map_err(internal)?
-            .map(|p| super::scoring::LeadPrediction {
+    async fn prediction(&self) -> async_graphql::Result<Option<super::scoring::LeadPrediction>> {
+        Ok(
+            crate::domain::predictive::stored(&self.0).map(|p| super::scoring::LeadPrediction {
                 probability: p.probability,
                 factors: p.factors,
-            }))
+            }),
+        )
     }
     /// The latest call, visit, email, note or behaviour event; the arrival time until
     /// then.

@@ -387,7 +387,7 @@ impl ScoringMutation {
     ) -> async_graphql::Result<PredictiveModelTrainPayload> {
         let state = ctx.data_unchecked::<AppState>();
         let actor: Actor = actor(ctx)?;
-        let trained = predictive::train(&state.db, actor)
+        let trained = predictive::train(&state.db, &state.jobs, actor)
             .await
             .map_err(internal)?;
         Ok(match trained {

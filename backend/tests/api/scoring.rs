@@ -406,6 +406,13 @@ async fn the_predictive_score_learns_from_closed_leads_and_explains_itself() {
         .await
         .unwrap();
     }
+    // A lead already open before training gets its prediction from the scoring job.
+    let early = capture(
+        &app,
+        &admin,
+        json!({ "personName": "早到", "industry": "制造业", "email": "early@x.cn" }),
+    )
+    .await;
     let trained = app.gql(Some(&admin), TRAIN, json!({})).await;
     let model = &trained["data"]["predictiveModelTrain"]["model"];
     assert_eq!(model["ready"], true, "{trained}");
@@ -443,6 +450,23 @@ async fn the_predictive_score_learns_from_closed_leads_and_explains_itself() {
         hot["data"]["lead"]["prediction"]["factors"][0]["value"], "制造业",
         "the planted factor explains it: {hot}"
     );
+    let mut waited = 0;
+    loop {
+        let body = app.gql(Some(&admin), predict, json!({ "id": early })).await;
+        if let Some(p) = body["data"]["lead"]["prediction"]["probability"].as_f64() {
+            assert!(
+                (p - p_hot).abs() < 1e-9,
+                "same facts, same chance: {p} vs {p_hot}"
+            );
+            break;
+        }
+        waited += 1;
+        assert!(
+            waited < 100,
+            "the scoring job never wrote the prediction: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
