@@ -1181,12 +1181,12 @@ async fn run(
         publish(db, events, id).await;
     }
     set_status(db, id, ImportStatus::Done, None).await?;
-    publish(db, events, id).await;
     // Every row is in the database now (good ones as leads, bad ones in the error
     // report): the uploaded copy is no longer needed.
     if let Err(e) = tokio::fs::remove_file(&path).await {
         tracing::warn!(import_id = %id, error = %e, "could not remove the finished upload");
     }
+    publish(db, events, id).await;
     tracing::info!(import_id = %id, "import done");
     Ok(())
 }
