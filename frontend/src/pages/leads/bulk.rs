@@ -17,6 +17,7 @@ use leadflow_shared::{LeadStage, Role};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::export::ExportButton;
 use crate::api::leads::{self, BulkLead};
 use crate::api::types::User;
 use crate::api::users;
@@ -80,7 +81,7 @@ pub fn BulkBar(props: &BulkBarProps) -> Html {
             <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-stage" onclick={emit(&props.on_stage)}>
                 { i18n.t(Key::BulkStage) }
             </button>
-            <SelectionExport ids={props.ids.clone()} />
+            <ExportButton query={format!("ids={}", props.ids.join(","))} small=true />
             <button type="button" class="btn btn-ghost btn-sm" data-testid="bulk-clear" onclick={emit(&props.on_clear)}>
                 { i18n.t(Key::BulkClear) }
             </button>
@@ -421,48 +422,6 @@ pub fn TagDialog(props: &BulkDialogProps) -> Html {
                 </form>
             </div>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SelectionExportProps {
-    ids: Vec<String>,
-}
-
-/// "Export CSV" of the ticked leads only (`/leads/export.csv?ids=…`).
-#[component]
-fn SelectionExport(props: &SelectionExportProps) -> Html {
-    let i18n = use_i18n();
-    let client = use_client();
-    let busy = use_state(|| false);
-    let failure = use_state(|| None::<ApiError>);
-    let onclick = {
-        let (busy, failure, ids) = (busy.clone(), failure.clone(), props.ids.join(","));
-        Callback::from(move |_: MouseEvent| {
-            if *busy {
-                return;
-            }
-            let path = format!("/leads/export.csv?ids={ids}");
-            let (client, busy, failure) = (client.clone(), busy.clone(), failure.clone());
-            busy.set(true);
-            failure.set(None);
-            spawn_local(async move {
-                let result = crate::api::files::download(&client, &path, "leads.csv").await;
-                busy.set(false);
-                failure.set(result.err());
-            });
-        })
-    };
-    html! {
-        <>
-            <button type="button" class="btn btn-secondary btn-sm" data-testid="bulk-export"
-                    disabled={*busy} aria-busy={busy.to_string()} {onclick}>
-                { i18n.t(if *busy { Key::Exporting } else { Key::ExportCsv }) }
-            </button>
-            if let Some(err) = &*failure {
-                <ErrorNotice error={err.clone()} />
-            }
-        </>
     }
 }
 

@@ -1,10 +1,9 @@
-//! "Export": the lead list as the toolbar filters it, downloaded as CSV
-//! (`GET /leads/export.csv`, bearer auth, so fetched and saved rather than linked).
+//! "Export": the lead list as the toolbar filters it, or the ticked rows, downloaded as
+//! CSV (`GET /leads/export.csv`, bearer auth, so fetched and saved rather than linked).
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::params::ListParams;
 use crate::api::files;
 use crate::api::{use_client, ApiError};
 use crate::components::error_notice::ErrorNotice;
@@ -14,7 +13,11 @@ const EXPORT_PATH: &str = "/leads/export.csv";
 
 #[derive(Properties, PartialEq)]
 pub struct ExportButtonProps {
-    pub params: ListParams,
+    /// The export's query string: the list's filters, or `ids=…` for a selection.
+    pub query: String,
+    /// The bulk bar's smaller button.
+    #[prop_or_default]
+    pub small: bool,
 }
 
 #[component]
@@ -25,7 +28,7 @@ pub fn ExportButton(props: &ExportButtonProps) -> Html {
     let failure = use_state(|| None::<ApiError>);
     let onclick = {
         let (busy, failure) = (busy.clone(), failure.clone());
-        let query = props.params.export_query();
+        let query = props.query.clone();
         Callback::from(move |_: MouseEvent| {
             if *busy {
                 return;
@@ -47,7 +50,8 @@ pub fn ExportButton(props: &ExportButtonProps) -> Html {
     };
     html! {
         <>
-            <button type="button" class="btn btn-secondary" data-testid="lead-export"
+            <button type="button" class={classes!("btn", "btn-secondary", props.small.then_some("btn-sm"))}
+                    data-testid={if props.small { "bulk-export" } else { "lead-export" }}
                     disabled={*busy} aria-busy={busy.to_string()} {onclick}>
                 { i18n.t(if *busy { Key::Exporting } else { Key::ExportCsv }) }
             </button>

@@ -180,7 +180,7 @@ pub fn LeadToolbar(props: &LeadToolbarProps) -> Html {
                     </label>
                 }
                 <span class="toolbar-spacer" />
-                <ExportButton params={props.params.clone()} />
+                <ExportButton query={props.params.export_query()} />
             </div>
             <div class="lead-toolbar-row stage-chips" role="group" aria-label={i18n.t(Key::Stage)}>
                 <button type="button" class="chip-toggle" aria-pressed={props.params.stages.is_empty().to_string()}
