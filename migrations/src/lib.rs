@@ -16,6 +16,7 @@ mod m20261122_000009_lead_filter_indexes;
 mod m20261122_000010_scoring;
 mod m20261122_000011_merged_index;
 mod m20261122_000012_lead_predictions;
+mod m20261122_000013_drop_superseded_indexes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_scoring::Migration),
             Box::new(m20261122_000011_merged_index::Migration),
             Box::new(m20261122_000012_lead_predictions::Migration),
+            Box::new(m20261122_000013_drop_superseded_indexes::Migration),
         ]
     }
 }
