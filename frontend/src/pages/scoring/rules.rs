@@ -87,32 +87,68 @@ pub struct FitRulesProps {
 
 #[component]
 pub fn FitRules(props: &FitRulesProps) -> Html {
+    let rows = props
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(at, rule)| {
+            html! {
+                <FitRuleRow key={rule.id.clone()} {at} rule={rule.clone()}
+                            problems={props.problems.clone()} on_edit={props.on_edit.clone()} />
+            }
+        })
+        .collect::<Html>();
+    html! {
+        <RuleSection kind="fit" title={Key::FitRules} hint={Key::FitRulesHint} empty={Key::FitRulesEmpty}
+                     add_label={Key::AddFitRule} add={Edit::AddFit} count={props.rules.len()}
+                     on_edit={props.on_edit.clone()}>
+            { rows }
+        </RuleSection>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RuleSectionProps {
+    /// `fit` or `behaviour`: names the test ids and the heading id.
+    kind: &'static str,
+    title: Key,
+    hint: Key,
+    empty: Key,
+    add_label: Key,
+    add: Edit,
+    count: usize,
+    on_edit: Callback<Edit>,
+    children: Html,
+}
+
+/// The card both rule lists sit in: heading with a count, the rows (or what to do when
+/// there are none) and "Add rule".
+#[component]
+fn RuleSection(props: &RuleSectionProps) -> Html {
     let i18n = use_i18n();
     let add = {
-        let cb = props.on_edit.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Edit::AddFit))
+        let (cb, edit) = (props.on_edit.clone(), props.add.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(edit.clone()))
     };
+    let title_id = format!("{}-rules-title", props.kind);
     html! {
-        <section class="card card-pad rule-card" data-testid="fit-rules" aria-labelledby="fit-rules-title">
+        <section class="card card-pad rule-card" data-testid={format!("{}-rules", props.kind)}
+                 aria-labelledby={title_id.clone()}>
             <div class="section-head">
                 <div>
-                    <h2 id="fit-rules-title" class="section-title">{ i18n.t(Key::FitRules) }</h2>
-                    <p class="section-hint">{ i18n.t(Key::FitRulesHint) }</p>
+                    <h2 id={title_id} class="section-title">{ i18n.t(props.title) }</h2>
+                    <p class="section-hint">{ i18n.t(props.hint) }</p>
                 </div>
-                <span class="count-pill">{ props.rules.len() }</span>
+                <span class="count-pill">{ props.count }</span>
             </div>
-            if props.rules.is_empty() {
-                <p class="muted rules-empty">{ i18n.t(Key::FitRulesEmpty) }</p>
+            if props.count == 0 {
+                <p class="muted rules-empty">{ i18n.t(props.empty) }</p>
             } else {
-                <ol class="rule-rows">
-                    { for props.rules.iter().enumerate().map(|(at, rule)| html! {
-                        <FitRuleRow key={rule.id.clone()} {at} rule={rule.clone()}
-                                    problems={props.problems.clone()} on_edit={props.on_edit.clone()} />
-                    }) }
-                </ol>
+                <ol class="rule-rows">{ props.children.clone() }</ol>
             }
-            <button type="button" class="btn btn-ghost btn-sm add-rule" data-testid="add-fit-rule" onclick={add}>
-                <Icon name={IconName::Plus} />{ i18n.t(Key::AddFitRule) }
+            <button type="button" class="btn btn-ghost btn-sm add-rule"
+                    data-testid={format!("add-{}-rule", props.kind)} onclick={add}>
+                <Icon name={IconName::Plus} />{ i18n.t(props.add_label) }
             </button>
         </section>
     }
@@ -359,34 +395,23 @@ pub struct BehaviourRulesProps {
 
 #[component]
 pub fn BehaviourRules(props: &BehaviourRulesProps) -> Html {
-    let i18n = use_i18n();
-    let add = {
-        let cb = props.on_edit.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Edit::AddBehaviour))
-    };
-    html! {
-        <section class="card card-pad rule-card" data-testid="behaviour-rules" aria-labelledby="behaviour-rules-title">
-            <div class="section-head">
-                <div>
-                    <h2 id="behaviour-rules-title" class="section-title">{ i18n.t(Key::BehaviourRules) }</h2>
-                    <p class="section-hint">{ i18n.t(Key::BehaviourRulesHint) }</p>
-                </div>
-                <span class="count-pill">{ props.rules.len() }</span>
-            </div>
-            if props.rules.is_empty() {
-                <p class="muted rules-empty">{ i18n.t(Key::BehaviourRulesEmpty) }</p>
-            } else {
-                <ol class="rule-rows">
-                    { for props.rules.iter().enumerate().map(|(at, rule)| html! {
-                        <BehaviourRuleRow key={rule.id.clone()} {at} rule={rule.clone()}
-                                          problems={props.problems.clone()} on_edit={props.on_edit.clone()} />
-                    }) }
-                </ol>
+    let rows = props
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(at, rule)| {
+            html! {
+                <BehaviourRuleRow key={rule.id.clone()} {at} rule={rule.clone()}
+                                  problems={props.problems.clone()} on_edit={props.on_edit.clone()} />
             }
-            <button type="button" class="btn btn-ghost btn-sm add-rule" data-testid="add-behaviour-rule" onclick={add}>
-                <Icon name={IconName::Plus} />{ i18n.t(Key::AddBehaviourRule) }
-            </button>
-        </section>
+        })
+        .collect::<Html>();
+    html! {
+        <RuleSection kind="behaviour" title={Key::BehaviourRules} hint={Key::BehaviourRulesHint}
+                     empty={Key::BehaviourRulesEmpty} add_label={Key::AddBehaviourRule}
+                     add={Edit::AddBehaviour} count={props.rules.len()} on_edit={props.on_edit.clone()}>
+            { rows }
+        </RuleSection>
     }
 }
 
