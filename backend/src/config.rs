@@ -29,6 +29,10 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Rows an import writes per transaction; a crash re-does at most this many.
     pub import_chunk_rows: usize,
+    /// The time SLA timers and due jobs count in: the wall clock, moved only by tests.
+    pub clock: crate::clock::Clock,
+    /// `LEADFLOW_POOL_CLAIMS_PER_DAY`: leads one rep may claim from the pool per 24 hours.
+    pub pool_claims_per_day: u32,
 }
 
 /// 512 MiB: a few million rows of a typical lead list.
@@ -75,10 +79,22 @@ impl Config {
                 format!("LEADFLOW_MAX_UPLOAD_BYTES={v} must be a positive number of bytes")
             })?,
         };
+        let pool_claims_per_day = match var("LEADFLOW_POOL_CLAIMS_PER_DAY") {
+            None => crate::domain::pool::DEFAULT_CLAIMS_PER_DAY,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .with_context(|| {
+                    format!("LEADFLOW_POOL_CLAIMS_PER_DAY={v} must be a number from 1 to 10000")
+                })?,
+        };
         Ok(Config {
+            pool_claims_per_day,
             data_dir: var("LEADFLOW_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from),
             max_upload_bytes,
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
+            clock: crate::clock::Clock::default(),
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             bind,
             jwt_secret,
@@ -95,6 +111,8 @@ impl Config {
             data_dir: std::env::temp_dir().join(format!("leadflow-{}", uuid::Uuid::new_v4())),
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
+            clock: crate::clock::Clock::default(),
+            pool_claims_per_day: crate::domain::pool::DEFAULT_CLAIMS_PER_DAY,
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: None,

@@ -4,6 +4,8 @@
 //! themselves. The bus belongs to the application state, never a global, so each
 //! server — and each test server — has its own.
 
+use std::sync::Arc;
+
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -35,11 +37,22 @@ pub struct RescoreProgressed {
     pub run_id: Uuid,
 }
 
+/// A committed outbox row, as the relay hands it to this server's live subscribers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEvent {
+    /// The position in the outbox; a reconnecting feed resumes after it.
+    pub seq: i64,
+    pub topic: String,
+    pub aggregate_id: Uuid,
+    pub payload: serde_json::Value,
+}
+
 #[derive(Clone)]
 pub struct EventBus {
     users: broadcast::Sender<UserChanged>,
     imports: broadcast::Sender<ImportProgressed>,
     rescores: broadcast::Sender<RescoreProgressed>,
+    outbox: broadcast::Sender<Arc<OutboxEvent>>,
 }
 
 impl Default for EventBus {
@@ -48,6 +61,7 @@ impl Default for EventBus {
             users: broadcast::channel(1024).0,
             imports: broadcast::channel(1024).0,
             rescores: broadcast::channel(1024).0,
+            outbox: broadcast::channel(8192).0,
         }
     }
 }
@@ -76,5 +90,14 @@ impl EventBus {
 
     pub fn subscribe_rescores(&self) -> broadcast::Receiver<RescoreProgressed> {
         self.rescores.subscribe()
+    }
+
+    pub fn publish_outbox(&self, event: OutboxEvent) {
+        let _ = self.outbox.send(Arc::new(event));
+    }
+
+    /// Every outbox event committed from now on, in order, whichever server wrote it.
+    pub fn subscribe_outbox(&self) -> broadcast::Receiver<Arc<OutboxEvent>> {
+        self.outbox.subscribe()
     }
 }

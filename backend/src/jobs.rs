@@ -137,6 +137,14 @@ pub fn runner(state: AppState) -> Runner {
             crate::domain::predictive::SCORE_JOB,
             |state, job| async move { crate::domain::predictive::run_scoring(&state.db, &job).await },
         )
+        .handle(crate::domain::sla::STEP_JOB, |state, job| async move {
+            let now = state.config.clock.now();
+            crate::domain::sla::run_step(&state.db, &state.jobs, now, &job).await
+        })
+        .handle(crate::domain::sla::INACTIVITY_JOB, |state, job| async move {
+            let now = state.config.clock.now();
+            crate::domain::sla::run_inactivity(&state.db, &state.jobs, now, &job).await
+        })
         .handle(
             crate::domain::predictive::TRAIN_JOB,
             |state, job| async move {
@@ -208,11 +216,12 @@ impl Runner {
             DbBackend::Sqlite => crate::domain::begin_write(db).await?,
             _ => db.begin().await?,
         };
+        // Leases are real time; what is due follows the server's clock.
         let now = Utc::now();
         let kinds: Vec<&str> = self.handlers.keys().copied().collect();
         let mut due = job::Entity::find()
             .filter(job::Column::DoneAt.is_null())
-            .filter(job::Column::RunAt.lte(now))
+            .filter(job::Column::RunAt.lte(self.state.config.clock.now()))
             .filter(job::Column::Kind.is_in(kinds))
             .filter(
                 Condition::any()

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod entity;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod relay;
 pub mod startup;
 pub mod telemetry;
 

@@ -102,6 +102,7 @@ impl Application {
         crate::domain::scoring::ensure_model(&db).await?;
         crate::domain::scoring::schedule_decay(&db).await?;
         crate::domain::predictive::schedule_nightly(&db).await?;
+        crate::domain::sla::schedule(&db).await?;
         let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
         let listener = TcpListener::bind(config.bind)
             .await
@@ -141,6 +142,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         // Background jobs run beside the HTTP server and stop after it.
         let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+        let relay = tokio::spawn(crate::relay::run(self.state.clone(), jobs_stopped.clone()));
         let runner = tokio::spawn(crate::jobs::runner(self.state.clone()).run(jobs_stopped));
         let router = app::router(self.state);
         let served = axum::serve(
@@ -152,6 +154,7 @@ impl Application {
         .context("serving HTTP");
         let _ = stop_jobs.send(true);
         let _ = runner.await;
+        let _ = relay.await;
         served
     }
 }
@@ -160,6 +163,8 @@ impl Application {
 pub struct Spawned {
     pub addr: SocketAddr,
     pub db: DatabaseConnection,
+    /// Wakes the server's job runner (tests that move the clock forward).
+    pub jobs: crate::jobs::Queue,
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -179,6 +184,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<Spawned> {
     let app = Application::build(config).await?;
     let addr = app.addr()?;
     let db = app.state().db.clone();
+    let jobs = app.state().jobs.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(app.serve(async move {
         let _ = stopped.await;
@@ -186,6 +192,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<Spawned> {
     Ok(Spawned {
         addr,
         db,
+        jobs,
         stop,
         task,
     })

@@ -1,8 +1,10 @@
-//! The root component: language, session and router, in that order, around the routes.
+//! The root component: language, session, router and toasts, in that order, around the
+//! routes.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::toast::ToastProvider;
 use crate::i18n::LangProvider;
 use crate::routes::{switch, Route};
 use crate::session::SessionProvider;
@@ -13,7 +15,9 @@ pub fn App() -> Html {
         <LangProvider>
             <SessionProvider>
                 <BrowserRouter>
-                    <Switch<Route> render={switch} />
+                    <ToastProvider>
+                        <Switch<Route> render={switch} />
+                    </ToastProvider>
                 </BrowserRouter>
             </SessionProvider>
         </LangProvider>

@@ -9,9 +9,11 @@
 
 use gloo::storage::{LocalStorage, Storage};
 use leadflow_shared::scoring::{LeadField, Operator};
+use leadflow_shared::sla::SlaState;
 use leadflow_shared::{
     ActivityKind, ActivityOutcome, ApiScope, BehaviourKind, Channel, LeadStage, Role, UserErrorCode,
 };
+use leadflow_shared::{AssignmentReason, FeedScope};
 use yew::prelude::*;
 
 /// Where the chosen language is remembered between visits.
@@ -263,7 +265,6 @@ translations! {
     LeadsNoMatchTitle => "No leads match these filters", "没有符合筛选条件的线索";
     LeadsNoMatchHint => "Try a shorter search, or clear the filters to see every lead.", "试试更短的搜索词，或清除筛选查看全部线索。";
     PoolSubtitle => "Leads without an owner, waiting for a rep", "尚无负责人、等待销售跟进的线索";
-    PoolClaimNote => "Claiming arrives with lead routing. Until then the pool is read-only: it shows which leads no one owns yet.", "认领功能将随线索分配一起上线。在此之前公海为只读，用于查看哪些线索尚无负责人。";
     PoolEmptyTitle => "The pool is empty", "公海里暂时没有线索";
     PoolEmptyHint => "Every lead has an owner. New leads that nobody is assigned to will wait here.", "所有线索都已有负责人。尚未分配的新线索会在这里等待。";
 
@@ -678,6 +679,205 @@ translations! {
     LevelManager => "Manager", "经理级";
     LevelStaff => "Staff", "普通员工";
     ValueUnknown => "Unknown", "未知";
+
+    // Routing designer and SLA
+    NavRouting => "Routing", "分配规则";
+    TabSla => "SLA", "服务时限";
+    RoutingTitle => "Lead routing", "线索分配规则";
+    RoutingSubtitle => "Who gets each new lead, seconds after it arrives", "新线索进来几秒内，自动交给合适的人";
+    RoutingDesignersOnlyTitle => "Routing is designed by admins and marketers", "分配规则由管理员和市场人员设计";
+    RoutingDesignersOnlyHint => "New leads reach you through these rules; ask your manager if something seems off.", "新线索会按这些规则分配给你；如有疑问请联系你的经理。";
+    RoutingReadOnly => "You can see the routing rules and their simulation; only admins and marketers can change them.", "你可以查看分配规则及模拟结果；只有管理员和市场人员可以修改。";
+    RoutingUnreadable => "The saved rules could not be read, so the designer starts from the default: every lead to the pool.", "已保存的规则无法读取，设计器从默认规则开始：所有线索进入公海。";
+    RoutingNeverSaved => "Not saved yet: every new lead goes to the pool", "尚未保存：所有新线索都进入公海";
+    RoutingVersion => "Version {version}", "第 {version} 版";
+    RoutingSaved => "Routing rules saved. New leads follow them from now on.", "分配规则已保存，新线索将立即按新规则分配。";
+    RoutingConflictTitle => "Someone else saved the rules meanwhile", "规则已被他人修改并保存";
+    RoutingConflictHint => "Reload to see their version; your edits here will be dropped.", "请重新加载查看最新版本；你在此处的修改将被丢弃。";
+    RoutingReload => "Reload", "重新加载";
+    RoutingFixFirst => "Fix the problems marked in red first", "请先修正标红的问题";
+    RoutingProblems => "{n} problems to fix before saving", "保存前需修正 {n} 个问题";
+    RoutingRules => "Rules", "分配规则";
+    RoutingRulesHint => "Tried in order: the first rule that matches and can place the lead wins.", "按顺序逐条匹配：第一条命中且能分配的规则生效。";
+    RoutingRulesEmpty => "No rules yet: every lead goes to the fallback.", "暂无规则：所有线索都走兜底规则。";
+    RoutingAddRule => "Add rule", "添加规则";
+    RoutingRuleNamePlaceholder => "Rule name, e.g. East China manufacturing", "规则名称，如：华东制造业";
+    RoutingRuleId => "Rule ID", "规则 ID";
+    RoutingRuleEnabled => "Enabled", "启用";
+    RoutingRuleSimCount => "{n} leads", "{n} 条线索";
+    RoutingRuleSimHint => "Leads this rule would have placed in the simulation", "模拟中这条规则会分配的线索数";
+    RoutingWhen => "When", "条件";
+    RoutingConditions => "Conditions", "条件";
+    RoutingMatchesEveryLead => "No conditions: matches every lead.", "无条件：匹配所有线索。";
+    RoutingAddCondition => "Add condition", "添加条件";
+    RoutingRemoveCondition => "Remove condition", "删除条件";
+    RoutingFieldScore => "Score", "评分";
+    RoutingFieldCampaignId => "Campaign ID", "营销活动 ID";
+    RoutingAssignTo => "Assign to", "分配给";
+    RoutingStrategyRep => "A named rep", "指定销售";
+    RoutingStrategyRoundRobin => "Round robin in a team", "团队内轮询";
+    RoutingStrategyLeastLoaded => "Least loaded in a team", "团队内最少负载";
+    RoutingStrategyPool => "The pool", "公海";
+    RoutingRep => "Rep", "销售";
+    RoutingTeam => "Team", "团队";
+    RoutingPickRep => "Choose a rep…", "选择销售…";
+    RoutingPickTeam => "Choose a team…", "选择团队…";
+    RoutingMembers => "{n} members", "{n} 人";
+    RoutingMissing => "Not found ({id})", "已不存在（{id}）";
+    RoutingDeactivated => "{name} (deactivated)", "{name}（已停用）";
+    RoutingWeights => "Weights", "权重";
+    RoutingWeightsHint => "Turns per round; blank is 1, 0 keeps someone in the team without turns.", "每轮分到的次数；留空为 1，填 0 表示留在团队中但不参与轮询。";
+    RoutingMeasure => "Measure", "负载衡量";
+    RoutingMeasureOpenLeads => "Fewest open leads", "未关闭线索最少";
+    RoutingMeasurePipeline => "Smallest open pipeline", "在途商机金额最小";
+    RoutingPoolHint => "Leads go to the pool, where reps claim them.", "线索进入公海，由销售自行认领。";
+    RoutingOnlyInHours => "Only during working hours", "仅在工作时间内生效";
+    RoutingOutsideHoursHint => "Outside these hours the rule steps aside and the next matching rule or the fallback decides.", "工作时间外此规则不生效，由下一条命中的规则或兜底规则处理。";
+    RoutingFallback => "Fallback", "兜底规则";
+    RoutingFallbackHint => "For leads no rule matched or could place. If even this cannot place a lead, it goes to the pool.", "用于没有规则命中或无法分配的线索；若兜底规则也无法分配，线索进入公海。";
+    RoutingTrigger => "When routing runs", "分配时机";
+    RoutingTriggerWhen => "Route", "分配";
+    RoutingTriggerOnCapture => "As soon as a lead is captured", "线索进入时立即分配";
+    RoutingTriggerOnMql => "When a pool lead becomes an MQL", "公海线索达到 MQL 时分配";
+    RoutingTriggerBoth => "Both: on capture, and again at MQL", "两者皆有：进入时分配，达到 MQL 时再次分配";
+    RoutingTriggerHint => "Leads captured before a change keep their owner.", "修改前已进入的线索保持原负责人不变。";
+    RoutingSimTitle => "Simulation", "模拟分配";
+    RoutingSimHint => "Real leads of the period, routed by the rules as edited, with today's team.", "用所选时段内的真实线索，按当前编辑的规则和现在的团队状况重新分配。";
+    RoutingSimPeriod => "Period", "时段";
+    RoutingSimDays => "{n} days", "近 {n} 天";
+    RoutingSimEmptyTitle => "No leads in the last {n} days", "近 {n} 天没有新线索";
+    RoutingSimEmptyHint => "Try a longer period, or check the simulation again once leads arrive.", "可以换一个更长的时段，或等有新线索后再来看模拟结果。";
+    RoutingSimFixFirst => "Fix the problems in the rules to see who would get the leads.", "修正规则中的问题后即可看到线索会分给谁。";
+    RoutingSimTotal => "{n} leads of the last {days} days would have gone to:", "近 {days} 天的 {n} 条线索将分配给：";
+    RoutingSimWho => "Who", "接收人";
+    RoutingSimLeads => "Leads", "线索数";
+    RoutingSimShare => "Share", "占比";
+    RoutingSimByRule => "By rule", "按规则";
+    RoutingSimPoolNote => "{n} to the pool in all (pool rules, and leads no one could take).", "共 {n} 条进入公海（公海规则，以及无人可接的线索）。";
+    RoutingToPool => "The pool", "公海";
+    WorkingHours => "Working hours", "工作时间";
+    WorkingDays => "Days", "工作日";
+    TimeZone => "Time zone", "时区";
+    ChinaStandardTime => "China Standard Time", "北京时间";
+    PeriodFrom => "From", "开始时间";
+    PeriodTo => "To", "结束时间";
+    AddPeriod => "Add hours", "添加时段";
+    RemovePeriod => "Remove these hours", "删除此时段";
+    NoWorkingHours => "No working hours", "未设置工作时间";
+    WeekdayMon => "Mon", "周一";
+    WeekdayTue => "Tue", "周二";
+    WeekdayWed => "Wed", "周三";
+    WeekdayThu => "Thu", "周四";
+    WeekdayFri => "Fri", "周五";
+    WeekdaySat => "Sat", "周六";
+    WeekdaySun => "Sun", "周日";
+    MinutesShort => "min", "分钟";
+    DaysShort => "days", "天";
+    SlaPoliciesTitle => "First-contact time limits", "首次联系时限";
+    SlaHint => "How long a new owner has to contact a lead, counted in business time, before a reminder, an escalation to the manager, and a recycle.", "新负责人需在多长时间内联系线索（按工作时间计），超时将依次提醒、升级给经理、回收线索。";
+    SlaReadOnly => "Only admins can change SLA policies.", "只有管理员可以修改服务时限策略。";
+    SlaNew => "New policy", "新建策略";
+    SlaNewTitle => "New SLA policy", "新建服务时限策略";
+    SlaEditTitle => "Edit SLA policy", "编辑服务时限策略";
+    SlaName => "Name", "名称";
+    SlaNamePlaceholder => "e.g. Inbound leads, East China", "如：华东区入站线索";
+    SlaTeam => "Team", "团队";
+    SlaAllTeamsDefault => "All teams (default)", "所有团队（默认）";
+    SlaDefaultTeam => "Default", "默认";
+    SlaThresholdsTitle => "Thresholds", "时限";
+    SlaThresholds => "Remind {remind} min / escalate {escalate} min / recycle {recycle} min", "{remind} 分钟提醒 / {escalate} 分钟升级 / {recycle} 分钟回收";
+    SlaBusinessTime => "(business time)", "（工作时间）";
+    SlaThresholdsHint => "Business minutes after the assignment, in increasing order.", "从分配起计算的工作时间分钟数，需依次递增。";
+    SlaHoursHint => "Only time inside these hours counts toward the thresholds.", "只有工作时间内的时长计入时限。";
+    SlaRemindAfter => "Remind the owner after", "提醒负责人";
+    SlaEscalateAfter => "Escalate to the manager after", "升级给经理";
+    SlaRecycleAfter => "Recycle after", "回收线索";
+    SlaRecycleAction => "Recycle to", "回收方式";
+    SlaRecyclePool => "The pool", "退回公海";
+    SlaRecycleReroute => "Route again (skipping the owner)", "重新分配（跳过原负责人）";
+    SlaInactivity => "Recycle inactive leads", "不活跃线索回收";
+    SlaInactivityHint => "Open leads without any activity for this many days go back to the pool; blank for never.", "连续多少天无任何跟进的未关闭线索退回公海；留空表示不回收。";
+    SlaInactivityDays => "After {n} days", "{n} 天后";
+    SlaInactivityNever => "Never", "不回收";
+    SlaSaved => "Saved “{name}”.", "已保存“{name}”。";
+    SlaDeleted => "Deleted “{name}”.", "已删除“{name}”。";
+    SlaDelete => "Delete", "删除";
+    SlaDeleteConfirm => "Delete the SLA policy “{name}”? Leads already assigned keep the clock they started with.", "确定删除服务时限策略“{name}”吗？已分配线索的计时不受影响。";
+    SlaEmptyTitle => "No SLA policies yet", "暂无服务时限策略";
+    SlaEmptyHint => "Without a policy, new owners have no first-contact deadline.", "未设置策略时，新负责人没有首次联系的时限要求。";
+
+    // Pool, notifications and the live feed
+    Claim => "Claim", "领取";
+    Claiming => "Claiming…", "领取中…";
+    ClaimRow => "Claim {name}", "领取 {name}";
+    PoolClaimStatus => "You claimed {claimed} of {limit} in the last 24 h", "近 24 小时已领取 {claimed} / {limit} 条";
+    PoolClaimRemaining => "{n} left", "还可领取 {n} 条";
+    PoolClaimLimitReached => "Limit reached for now", "已达领取上限";
+    ClaimedToast => "Claimed {name}", "已领取 {name}";
+    ClaimedToastHint => "The lead is yours now; the first-contact clock has started.", "该线索已归你跟进，首次联系计时已开始。";
+    ClaimFailed => "Couldn't claim this lead", "未能领取该线索";
+    ClaimTaken => "Someone else claimed this lead first", "该线索已被他人抢先领取";
+    OpenLead => "Open lead", "查看线索";
+    Notifications => "Notifications", "通知";
+    NotificationsUnread => "{n} unread", "{n} 条未读";
+    NotificationsMarkAllRead => "Mark all read", "全部标为已读";
+    NotificationsEmpty => "No notifications yet", "暂无通知";
+    NotificationsEmptyHint => "Leads assigned to you and first-contact reminders show up here.", "分配给你的线索和首次联系提醒会显示在这里。";
+    NotifLeadAssigned => "New lead assigned to you: {name}", "新线索分配给你：{name}";
+    NotifSlaReminder => "SLA reminder: {name} still waits for a first contact", "首次联系提醒：{name} 仍在等待联系";
+    NotifSlaEscalationBy => "Escalated: {owner} has not contacted {name} yet", "已升级：{owner} 尚未联系 {name}";
+    NotifSlaEscalation => "Escalated: {name} was not contacted in time", "已升级：{name} 未在时限内被联系";
+    NotifSlaRecycled => "Taken back: {name} was not contacted in time", "已回收：{name} 未在时限内被联系";
+    NotifLeadClaimedBy => "{owner} claimed {name} from the pool", "{owner} 从公海领取了 {name}";
+    NotifLeadClaimed => "{name} was claimed from the pool", "{name} 已从公海被领取";
+    NavFeed => "Assignment feed", "分配动态";
+    FeedSubtitle => "Who gets which lead, as it happens", "实时查看每条线索分配给了谁";
+    FeedScope => "Whose assignments", "查看范围";
+    FeedScopeMine => "Mine", "我的";
+    FeedScopeTeam => "My teams", "我的团队";
+    FeedScopeAll => "Everyone", "全部";
+    FeedEmptyTitle => "No assignments yet", "暂无分配记录";
+    FeedEmptyHint => "New assignments appear here the moment they happen.", "新的分配一发生就会出现在这里。";
+    FeedTime => "Time", "时间";
+    FeedLead => "Lead", "线索";
+    FeedChange => "From → to", "原负责人 → 新负责人";
+    FeedReason => "Reason", "原因";
+    FeedRule => "Rule", "规则";
+    FeedActor => "By", "操作人";
+    FeedHiddenLead => "A lead you can't see", "无权查看的线索";
+    FeedAutomatic => "Automatic", "系统自动";
+    ReasonRule => "Routing rule", "规则分配";
+    ReasonManual => "Manual", "手动分配";
+    ReasonClaim => "Claimed", "公海领取";
+    ReasonSlaRecycle => "SLA recycle", "超时回收";
+    ReasonMerge => "Merge", "合并带入";
+    OwnerAndSla => "Owner & SLA", "负责人与时限";
+    ReleaseToPool => "Release to pool", "退回公海";
+    Releasing => "Releasing…", "退回中…";
+    ReleasedToast => "{name} is back in the pool", "{name} 已退回公海";
+    ReleaseFailed => "Couldn't release this lead", "未能退回该线索";
+    LeadSlaTitle => "First-contact deadline", "首次联系时限";
+    LeadSlaPolicyName => "Policy: {name}", "时限规则：{name}";
+    LeadSlaNone => "No first-contact clock is running for the current owner.", "当前负责人没有首次联系计时。";
+    LeadSlaRunning => "Running", "计时中";
+    LeadSlaReminded => "Reminded", "已提醒";
+    LeadSlaEscalated => "Escalated", "已升级";
+    LeadSlaMet => "Met", "已达成";
+    LeadSlaRecycled => "Recycled", "已回收";
+    LeadSlaCancelled => "Cancelled", "已取消";
+    LeadSlaNextRemind => "Reminder {when}", "{when}提醒";
+    LeadSlaNextEscalate => "Escalation {when}", "{when}升级";
+    LeadSlaNextRecycle => "Recycle {when}", "{when}回收";
+    LeadSlaRemindAt => "Reminder", "提醒";
+    LeadSlaEscalateAt => "Escalation", "升级";
+    LeadSlaRecycleAt => "Recycle", "回收";
+    LeadSlaMetAt => "First contact {when}", "首次联系于 {when}";
+    LeadSlaStartedAt => "Clock started {when}", "计时开始于 {when}";
+    AssignmentHistory => "Owner history", "负责人变更记录";
+    AssignmentsEmpty => "No owner changes yet.", "暂无负责人变更。";
+    Away => "I'm away", "我暂时离开";
+    AwayHint => "While you are away, routing skips you and your first-contact clocks wait.", "离开期间不会给你分配新线索，首次联系计时也会暂停。";
+    AwayFailed => "Couldn't change your away status", "未能更改离开状态";
 }
 
 /// The text for `key` in `lang`.
@@ -907,6 +1107,40 @@ pub fn factor_value_key(value: &str) -> Option<Key> {
         "other" => Key::ChannelOther,
         _ => return None,
     })
+}
+
+// Pool, notifications and the live feed: the words for their enums.
+
+/// Why a lead's owner changed.
+pub fn assignment_reason_key(reason: AssignmentReason) -> Key {
+    match reason {
+        AssignmentReason::Rule => Key::ReasonRule,
+        AssignmentReason::Manual => Key::ReasonManual,
+        AssignmentReason::Claim => Key::ReasonClaim,
+        AssignmentReason::SlaRecycle => Key::ReasonSlaRecycle,
+        AssignmentReason::Merge => Key::ReasonMerge,
+    }
+}
+
+/// Where a first-contact clock stands.
+pub fn sla_state_key(state: SlaState) -> Key {
+    match state {
+        SlaState::Running => Key::LeadSlaRunning,
+        SlaState::Reminded => Key::LeadSlaReminded,
+        SlaState::Escalated => Key::LeadSlaEscalated,
+        SlaState::Met => Key::LeadSlaMet,
+        SlaState::Recycled => Key::LeadSlaRecycled,
+        SlaState::Cancelled => Key::LeadSlaCancelled,
+    }
+}
+
+/// Whose assignments the live feed shows.
+pub fn feed_scope_key(scope: FeedScope) -> Key {
+    match scope {
+        FeedScope::Mine => Key::FeedScopeMine,
+        FeedScope::Team => Key::FeedScopeTeam,
+        FeedScope::All => Key::FeedScopeAll,
+    }
 }
 
 /// The current language plus a way to change it; what components get from [`use_i18n`].

@@ -9,6 +9,7 @@ use crate::components::shell::Shell;
 use crate::pages::{
     dashboards::DashboardsPage,
     duplicates::DuplicatesPage,
+    feed::FeedPage,
     forms::FormsPage,
     journeys::JourneysPage,
     lead_import::ImportPage,
@@ -17,6 +18,7 @@ use crate::pages::{
     not_found::NotFoundPage,
     pipeline::PipelinePage,
     pool::PoolPage,
+    routing::RoutingPage,
     scoring::ScoringPage,
     settings::{SettingsPage, SettingsTab},
 };
@@ -37,6 +39,8 @@ pub enum Route {
     LeadDetail { id: String },
     #[at("/pool")]
     Pool,
+    #[at("/feed")]
+    Feed,
     #[at("/pipeline")]
     Pipeline,
     #[at("/journeys")]
@@ -45,6 +49,8 @@ pub enum Route {
     Forms,
     #[at("/scoring")]
     Scoring,
+    #[at("/routing")]
+    Routing,
     #[at("/dashboards")]
     Dashboards,
     #[at("/settings")]
@@ -55,6 +61,8 @@ pub enum Route {
     SettingsTeams,
     #[at("/settings/api-keys")]
     SettingsApiKeys,
+    #[at("/settings/sla")]
+    SettingsSla,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -70,16 +78,19 @@ pub fn switch(route: Route) -> Html {
         Route::LeadDuplicates => html! { <Shell><DuplicatesPage /></Shell> },
         Route::LeadDetail { id } => html! { <Shell><LeadDetailPage {id} /></Shell> },
         Route::Pool => html! { <Shell><PoolPage /></Shell> },
+        Route::Feed => html! { <Shell><FeedPage /></Shell> },
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
         Route::Journeys => html! { <Shell><JourneysPage /></Shell> },
         Route::Forms => html! { <Shell><FormsPage /></Shell> },
         Route::Scoring => html! { <Shell><ScoringPage /></Shell> },
+        Route::Routing => html! { <Shell><RoutingPage /></Shell> },
         Route::Dashboards => html! { <Shell><DashboardsPage /></Shell> },
         Route::SettingsUsers => html! { <Shell><SettingsPage tab={SettingsTab::Users} /></Shell> },
         Route::SettingsTeams => html! { <Shell><SettingsPage tab={SettingsTab::Teams} /></Shell> },
         Route::SettingsApiKeys => {
             html! { <Shell><SettingsPage tab={SettingsTab::ApiKeys} /></Shell> }
         }
+        Route::SettingsSla => html! { <Shell><SettingsPage tab={SettingsTab::Sla} /></Shell> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

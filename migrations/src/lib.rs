@@ -17,6 +17,7 @@ mod m20261122_000010_scoring;
 mod m20261122_000011_merged_index;
 mod m20261122_000012_lead_predictions;
 mod m20261122_000013_drop_superseded_indexes;
+mod m20261122_000014_routing;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_merged_index::Migration),
             Box::new(m20261122_000012_lead_predictions::Migration),
             Box::new(m20261122_000013_drop_superseded_indexes::Migration),
+            Box::new(m20261122_000014_routing::Migration),
         ]
     }
 }

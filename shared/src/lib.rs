@@ -7,6 +7,7 @@
 pub mod access;
 pub mod activity;
 pub mod errors;
+pub mod feed;
 pub mod lead;
 pub mod lifecycle;
 pub mod money;
@@ -14,10 +15,12 @@ pub mod normalize;
 pub mod predict;
 pub mod routing;
 pub mod scoring;
+pub mod sla;
 
 pub use access::{ApiScope, Role};
 pub use activity::{ActivityKind, ActivityOutcome, BehaviourKind};
 pub use errors::UserErrorCode;
+pub use feed::{FeedScope, NotificationKind, RoutingTrigger};
 pub use lead::{AssignmentReason, Channel, LeadStage};
 pub use scoring::{
     CompiledModel, ScoreBreakdown, ScoreLine, ScoringEvent, ScoringLead, ScoringModel,

@@ -82,6 +82,7 @@ pub async fn log_activity(
         model.version = Set(lead.version + 1);
         model.updated_at = Set(now);
         lead = model.update(&txn).await?;
+        super::sla::contacted(&txn, lead.id, at).await?;
     }
     timeline::announce(
         "lead.activity_logged",

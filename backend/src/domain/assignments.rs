@@ -3,7 +3,7 @@
 //! assignment record with its reason, a timeline event and an outbox row.
 
 use chrono::{DateTime, Utc};
-use leadflow_shared::{AssignmentReason, Role, UserErrorCode};
+use leadflow_shared::{AssignmentReason, NotificationKind, Role, UserErrorCode};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -60,7 +60,12 @@ pub(crate) async fn load_all(
     Ok(leads)
 }
 
-/// Records an owner change inside the caller's transaction.
+/// Records an owner change inside the caller's transaction: the lead's new owner, the
+/// assignment record with its reason (and the routing rule, for rule assignments), the
+/// timeline event, the outbox event for live feeds, the SLA clock and the new owner's
+/// notification. A decision that leaves a pool lead in the pool is recorded too (the
+/// feed shows where each lead went), without touching the lead.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_owner_change(
     db: &impl ConnectionTrait,
     actor: Actor,
@@ -68,45 +73,77 @@ pub(crate) async fn record_owner_change(
     to: Option<Uuid>,
     reason: AssignmentReason,
     note: Option<&str>,
+    rule_label: Option<&str>,
     now: DateTime<Utc>,
 ) -> DomainResult<lead::Model> {
     let from = lead.owner_id;
-    let version = lead.version;
-    let first_assigned = lead.first_assigned_at;
-    let mut model = lead.into_active_model();
-    model.owner_id = Set(to);
-    if to.is_some() && first_assigned.is_none() {
-        model.first_assigned_at = Set(Some(now));
-    }
-    model.version = Set(version + 1);
-    model.updated_at = Set(now);
-    let updated = model.update(db).await?;
+    let updated = if from == to {
+        lead
+    } else {
+        let version = lead.version;
+        let first_assigned = lead.first_assigned_at;
+        let mut model = lead.into_active_model();
+        model.owner_id = Set(to);
+        if to.is_some() && first_assigned.is_none() {
+            model.first_assigned_at = Set(Some(now));
+        }
+        model.version = Set(version + 1);
+        model.updated_at = Set(now);
+        model.update(db).await?
+    };
+    let assignment_id = Uuid::now_v7();
     assignment::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(assignment_id),
         lead_id: Set(updated.id),
         from_owner_id: Set(from),
         to_owner_id: Set(to),
         reason: Set(reason.as_str().to_string()),
         actor_user_id: Set(actor.user_id),
         note: Set(note.map(str::to_string)),
+        rule_label: Set(rule_label.map(|l| l.chars().take(120).collect())),
         created_at: Set(now),
     }
     .insert(db)
     .await?;
-    let data =
-        serde_json::json!({ "from": from, "to": to, "reason": reason.as_str(), "note": note });
+    let data = serde_json::json!({
+        "from": from, "to": to, "reason": reason.as_str(), "note": note, "rule": rule_label,
+    });
     timeline::event(updated.id, "assigned", actor, data, now)
         .insert(db)
         .await?;
     timeline::announce(
-        "lead.assigned",
+        TOPIC_ASSIGNED,
         updated.id,
-        serde_json::json!({ "leadId": updated.id, "ownerId": to, "reason": reason.as_str() }),
+        serde_json::json!({
+            "leadId": updated.id,
+            "assignmentId": assignment_id,
+            "fromOwnerId": from,
+            "ownerId": to,
+            "reason": reason.as_str(),
+        }),
     )
     .insert(db)
     .await?;
+    if from != to {
+        super::sla::owner_changed(db, &updated, now).await?;
+    }
+    if let Some(owner) = to.filter(|o| from != to && actor.user_id != Some(*o)) {
+        super::notifications::notify(
+            db,
+            owner,
+            NotificationKind::LeadAssigned,
+            Some(updated.id),
+            &updated.person_name,
+            serde_json::json!({ "reason": reason.as_str(), "rule": rule_label }),
+            now,
+        )
+        .await?;
+    }
     Ok(updated)
 }
+
+/// The outbox topic of every assignment: what live assignment feeds show.
+pub const TOPIC_ASSIGNED: &str = "lead.assigned";
 
 /// Gives the leads to `owner` (`None`: back to the pool). Managers assign within their
 /// teams; admins to anyone active.
@@ -155,6 +192,7 @@ pub async fn assign(
                 owner,
                 AssignmentReason::Manual,
                 note.as_deref(),
+                None,
                 now,
             )
             .await?,

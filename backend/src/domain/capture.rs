@@ -537,6 +537,12 @@ async fn apply(
     };
     // Scoring hook: the score (and an MQL move) lands in the same transaction.
     let lead = super::scoring::rescore_lead(txn, lead, now).await?;
+    // Routing hook: a new lead gets its owner (or the pool) in the same transaction.
+    let lead = if outcome == CaptureOutcome::Created {
+        super::routing::route(txn, lead, super::routing::Occasion::Captured, now).await?
+    } else {
+        lead
+    };
     Ok(Applied::Captured(Box::new(Captured {
         lead,
         outcome,

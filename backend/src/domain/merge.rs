@@ -274,6 +274,7 @@ pub async fn merge(
             Some(owner),
             AssignmentReason::Merge,
             None,
+            None,
             now,
         )
         .await?;

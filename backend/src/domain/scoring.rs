@@ -188,7 +188,7 @@ fn scoring_event(kind: &str, data: &serde_json::Value, at: DateTime<Utc>) -> Opt
     })
 }
 
-fn scoring_lead(l: &lead::Model, campaign: Option<String>) -> ScoringLead {
+pub(crate) fn scoring_lead(l: &lead::Model, campaign: Option<String>) -> ScoringLead {
     ScoringLead {
         title: l.title.clone(),
         company: l.company.clone(),
@@ -342,7 +342,12 @@ pub(crate) async fn rescore_lead(
     let mut input = inputs(db, std::slice::from_ref(&l)).await?;
     let (lead_input, events) = input.pop().unwrap_or_default();
     let score = model.score(&lead_input, &events, now);
-    let l = apply_score(db, l, score, row.version, now).await?.0;
+    let was_mql = l.stage == LeadStage::Mql.as_str();
+    let mut l = apply_score(db, l, score, row.version, now).await?.0;
+    if !was_mql && l.stage == LeadStage::Mql.as_str() {
+        // Reaching MQL is a routing trigger (when the rules say so).
+        l = super::routing::route(db, l, super::routing::Occasion::BecameMql, now).await?;
+    }
     // The predictive score reads the same facts: keep it current too.
     super::predictive::repredict_lead(db, l).await
 }
@@ -494,7 +499,7 @@ pub async fn activate(
 // Re-scoring every open lead
 // ---------------------------------------------------------------------------------------
 
-fn open_stages() -> Vec<&'static str> {
+pub(crate) fn open_stages() -> Vec<&'static str> {
     LeadStage::ALL
         .into_iter()
         .filter(|s| s.is_open())

@@ -3,7 +3,7 @@
 //! subscribers and webhooks.
 
 use chrono::{DateTime, Utc};
-use sea_orm::Set;
+use sea_orm::{NotSet, Set};
 use uuid::Uuid;
 
 use super::Actor;
@@ -36,11 +36,11 @@ pub(crate) fn announce(
     payload: serde_json::Value,
 ) -> outbox::ActiveModel {
     outbox::ActiveModel {
+        seq: NotSet,
         id: Set(Uuid::now_v7()),
         topic: Set(topic.to_string()),
         aggregate_id: Set(lead_id),
         payload: Set(payload),
         created_at: Set(Utc::now()),
-        published_at: Set(None),
     }
 }

@@ -184,6 +184,7 @@ pub async fn create_user(
         industries: Set(StringList(industries)),
         capacity: Set(capacity),
         active: Set(true),
+        away: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -369,6 +370,55 @@ pub async fn set_active(
         } else {
             UserChangeKind::Deactivated
         },
+        user_id: id,
+    });
+    Ok(updated)
+}
+
+/// Marks a user away (on leave, out of office) or back: routing passes over a user who
+/// is away. Users switch themselves; managers their team's members; admins anyone.
+pub async fn set_away(
+    db: &DatabaseConnection,
+    events: &EventBus,
+    actor: Actor,
+    actor_role: leadflow_shared::Role,
+    id: Uuid,
+    away: bool,
+) -> DomainResult<user::Model> {
+    use leadflow_shared::Role;
+    let txn = super::begin_write(db).await?;
+    let existing = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("userId", "user"))?;
+    let allowed = actor.user_id == Some(id)
+        || actor_role == Role::Admin
+        || (actor_role == Role::Manager
+            && match existing.team_id {
+                Some(team_id) => crate::entity::team::Entity::find_by_id(team_id)
+                    .one(&txn)
+                    .await?
+                    .is_some_and(|t| t.manager_id == actor.user_id),
+                None => false,
+            });
+    if !allowed {
+        return Err(DomainError::not_found("userId", "user"));
+    }
+    let mut model = existing.into_active_model();
+    model.away = Set(away);
+    model.updated_at = Set(Utc::now());
+    let updated = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        if away { "user.away" } else { "user.back" },
+        Some(id),
+        serde_json::json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    events.publish_user(UserChanged {
+        kind: UserChangeKind::Updated,
         user_id: id,
     });
     Ok(updated)

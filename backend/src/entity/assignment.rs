@@ -13,6 +13,8 @@ pub struct Model {
     pub reason: String,
     pub actor_user_id: Option<Uuid>,
     pub note: Option<String>,
+    /// The routing rule that decided, for `rule` assignments.
+    pub rule_label: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -53,6 +53,8 @@ pub struct Model {
     pub industries: StringList,
     pub capacity: i32,
     pub active: bool,
+    /// On leave or out of office: routing passes them over.
+    pub away: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

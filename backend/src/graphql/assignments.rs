@@ -38,8 +38,13 @@ impl Assignment {
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         load_user(ctx, self.0.actor_user_id).await
     }
+    /// Why: a manager's note, or for rule assignments the routing decision explained.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+    /// The routing rule that decided (`fallback` when none matched).
+    async fn rule_label(&self) -> Option<&str> {
+        self.0.rule_label.as_deref()
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -165,6 +165,14 @@ impl Lead {
         self.0.last_activity_at
     }
     /// Every change of owner, newest first.
+    /// The first-contact clock of the latest owner, if an SLA policy applied.
+    async fn sla(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::routing::LeadSla>> {
+        super::routing::lead_sla(ctx, &self.0).await
+    }
+
     async fn assignments(
         &self,
         ctx: &Context<'_>,

@@ -10,11 +10,13 @@ mod assignments;
 mod campaigns;
 mod duplicates;
 mod errors;
+mod feed;
 mod forms;
 mod guards;
 mod imports;
 mod leads;
 mod loaders;
+mod routing;
 mod scoring;
 mod session;
 mod teams;
@@ -43,6 +45,8 @@ pub struct Query(
     campaigns::CampaignsQuery,
     duplicates::DuplicatesQuery,
     scoring::ScoringQuery,
+    routing::RoutingQuery,
+    feed::FeedQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -59,6 +63,8 @@ pub struct Mutation(
     duplicates::DuplicatesMutation,
     assignments::AssignmentsMutation,
     scoring::ScoringMutation,
+    routing::RoutingMutation,
+    feed::FeedMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -66,6 +72,7 @@ pub struct Subscription(
     users::UsersSubscription,
     imports::ImportsSubscription,
     scoring::ScoringSubscription,
+    feed::FeedSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

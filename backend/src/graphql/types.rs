@@ -47,6 +47,10 @@ impl User {
     async fn capacity(&self) -> i32 {
         self.0.capacity
     }
+    /// On leave or out of office: routing passes them over.
+    async fn away(&self) -> bool {
+        self.0.away
+    }
     async fn active(&self) -> bool {
         self.0.active
     }

@@ -15,7 +15,7 @@ pub struct TestApp {
     pub admin_id: String,
     /// What the server was started with; [`TestApp::restart`] reuses it.
     pub config: Config,
-    _dir: tempfile::TempDir,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// A fresh database URL: a new SQLite file, or a new database on the PostgreSQL server
@@ -80,11 +80,23 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         client: reqwest::Client::new(),
         admin_id: admin.id.to_string(),
         config,
-        _dir: dir,
+        _dir: std::sync::Arc::new(dir),
     }
 }
 
 impl TestApp {
+    /// Another server on the same database and configuration (several instances
+    /// behind one load balancer).
+    pub fn beside(first: &TestApp, server: Spawned) -> TestApp {
+        TestApp {
+            server,
+            client: first.client.clone(),
+            admin_id: first.admin_id.clone(),
+            config: first.config.clone(),
+            _dir: first._dir.clone(),
+        }
+    }
+
     /// Stops the server (its background jobs abandoned mid-way, as in a crash or a
     /// deploy) and starts a new one on the same database and data folder.
     pub async fn restart(self) -> TestApp {

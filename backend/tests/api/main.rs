@@ -19,6 +19,7 @@ mod imports;
 mod lead_list;
 mod limits;
 mod platform;
+mod routing;
 mod schema;
 mod scoring;
 mod sessions;

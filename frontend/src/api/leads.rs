@@ -6,7 +6,8 @@
 //! enums only the SPA needs, so they live here.
 
 use leadflow_shared::predict::Prediction;
-use leadflow_shared::{Channel, LeadStage, ScoreBreakdown};
+use leadflow_shared::sla::SlaState;
+use leadflow_shared::{AssignmentReason, Channel, LeadStage, ScoreBreakdown};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -367,6 +368,63 @@ pub async fn move_stage(
     let input = json!({ "leadIds": ids, "stage": stage, "lostReason": lost_reason });
     let data: Value = client.request(&document, json!({ "input": input })).await?;
     field(data, "leadsMoveStage")
+}
+
+/// One change of owner: who had the lead, who has it now (`None`: the pool), and why.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    pub id: String,
+    pub from: Option<UserRef>,
+    pub to: Option<UserRef>,
+    pub reason: AssignmentReason,
+    /// `None` for automatic changes (a rule, an SLA recycle).
+    pub actor: Option<UserRef>,
+    pub note: Option<String>,
+    pub created_at: String,
+}
+
+pub const ASSIGNMENT_FIELDS: &str =
+    "id from { id name } to { id name } reason actor { id name } note createdAt";
+
+/// The first-contact clock of the current owner; thresholds are wall-clock instants.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadSla {
+    pub policy_name: String,
+    pub state: SlaState,
+    pub started_at: String,
+    pub remind_at: String,
+    pub escalate_at: String,
+    pub recycle_at: String,
+    pub met_at: Option<String>,
+}
+
+/// Who owns a lead, how their SLA clock stands, and every change of owner (newest first).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeadOwnership {
+    pub id: String,
+    pub owner: Option<UserRef>,
+    /// `None` when no clock ran for the current owner (e.g. the lead is in the pool).
+    pub sla: Option<LeadSla>,
+    pub assignments: Vec<Assignment>,
+}
+
+/// The "Owner & SLA" card of one lead. Asked for apart from [`get`] (like [`score`]), so
+/// the rest of the page never waits on it or fails with it.
+pub async fn ownership(client: &Client, id: &str) -> Result<Option<LeadOwnership>, ApiError> {
+    let document = format!(
+        "query LeadOwnership($id: ID!) {{
+           lead(id: $id) {{
+             id owner {{ id name }}
+             sla {{ policyName state startedAt remindAt escalateAt recycleAt metAt }}
+             assignments {{ {ASSIGNMENT_FIELDS} }}
+           }}
+         }}"
+    );
+    let data: Value = client.request(&document, json!({ "id": id })).await?;
+    field(data, "lead")
 }
 
 #[cfg(test)]

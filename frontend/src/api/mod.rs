@@ -6,7 +6,8 @@
 //! - [`subscription`]: live updates over WebSocket (`/graphql/ws`, graphql-transport-ws).
 //! - [`files`]: uploads and CSV downloads over plain HTTP, with the same token.
 //! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
-//!   [`activities`], [`forms`], [`imports`], [`duplicates`], [`scoring`]:
+//!   [`activities`], [`forms`], [`imports`], [`duplicates`], [`scoring`], [`routing`],
+//!   [`sla`], [`pool`], [`notifications`], [`feed`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
@@ -18,11 +19,16 @@ pub mod auth;
 pub mod client;
 pub mod duplicates;
 pub mod error;
+pub mod feed;
 pub mod files;
 pub mod forms;
 pub mod imports;
 pub mod leads;
+pub mod notifications;
+pub mod pool;
+pub mod routing;
 pub mod scoring;
+pub mod sla;
 pub mod subscription;
 pub mod teams;
 pub mod types;

@@ -57,6 +57,17 @@ pub fn subscribe<D: DeserializeOwned + 'static>(
     variables: Value,
     on_event: Callback<SubscriptionEvent<D>>,
 ) -> Subscription {
+    subscribe_with(client, document, move || variables.clone(), on_event)
+}
+
+/// Like [`subscribe`], but asks for the variables afresh before every (re)connection,
+/// so a resumable feed can pass the last cursor it saw as `after` and miss nothing.
+pub fn subscribe_with<D: DeserializeOwned + 'static>(
+    client: Client,
+    document: String,
+    variables: impl Fn() -> Value + 'static,
+    on_event: Callback<SubscriptionEvent<D>>,
+) -> Subscription {
     let (task, abort) = abortable(run(client, document, variables, on_event));
     spawn_local(async move {
         let _ = task.await;
@@ -74,14 +85,14 @@ enum Ended {
 async fn run<D: DeserializeOwned>(
     client: Client,
     document: String,
-    variables: Value,
+    variables: impl Fn() -> Value,
     on_event: Callback<SubscriptionEvent<D>>,
 ) {
     let mut failures: u32 = 0;
     let mut renewed = false;
     loop {
         let used = Tokens::stored();
-        match connect_once(&used, &document, &variables, &on_event).await {
+        match connect_once(&used, &document, &variables(), &on_event).await {
             Ended::Completed => return,
             Ended::Fatal(err) => return on_event.emit(SubscriptionEvent::Failed(err)),
             Ended::AuthRefused if renewed => {

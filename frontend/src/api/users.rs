@@ -132,3 +132,39 @@ pub async fn set_active(client: &Client, id: &str, active: bool) -> Result<UserP
 pub fn changes_document() -> String {
     format!("subscription UserChanges {{ userChanges {{ kind user {{ {USER_FIELDS} }} }} }}")
 }
+
+/// Whether a user is away: routing skips them and their SLA clocks wait.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AwayState {
+    pub id: String,
+    pub away: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSetAwayPayload {
+    pub user: Option<AwayState>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// The signed-in user's away switch (asked apart from `me`, so older servers without
+/// it only hide the switch).
+pub async fn my_away(client: &Client) -> Result<AwayState, ApiError> {
+    let data: Value = client
+        .request("query MyAway { me { id away } }", json!({}))
+        .await?;
+    field(data, "me")
+}
+
+pub async fn set_away(
+    client: &Client,
+    user_id: &str,
+    away: bool,
+) -> Result<UserSetAwayPayload, ApiError> {
+    const SET_AWAY: &str = "mutation UserSetAway($input: UserSetAwayInput!) {
+      userSetAway(input: $input) { user { id away } userErrors { field message code } }
+    }";
+    let variables = json!({ "input": { "userId": user_id, "away": away } });
+    let data: Value = client.request(SET_AWAY, variables).await?;
+    field(data, "userSetAway")
+}

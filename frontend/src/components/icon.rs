@@ -28,6 +28,9 @@ pub enum IconName {
     Trash,
     Clock,
     Scoring,
+    Routing,
+    Bell,
+    Activity,
 }
 
 impl IconName {
@@ -108,11 +111,20 @@ impl IconName {
                 <circle cx="12" cy="12" r="9" />
                 <path d="M12 7v5l3 2" />
             </> },
+            IconName::Routing => html! { <>
+                <circle cx="5" cy="12" r="2" /><circle cx="19" cy="5" r="2" /><circle cx="19" cy="19" r="2" />
+                <path d="M7 12h4l6-6M11 12l6 6" />
+            </> },
             IconName::Scoring => html! { <>
                 <path d="M3.5 17a8.5 8.5 0 1 1 17 0" />
                 <path d="M12 17l4.5-5.5" />
                 <path d="M6.5 12.5l1.2.7M12 8.5V10M17.5 12.5l-1.2.7" />
             </> },
+            IconName::Bell => html! { <>
+                <path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15z" />
+                <path d="M10 20.5a2 2 0 0 0 4 0" />
+            </> },
+            IconName::Activity => html! { <path d="M3 12h4l3-7 4 14 3-7h4" /> },
             IconName::Compass => html! { <>
                 <circle cx="12" cy="12" r="9" />
                 <path d="M15.5 8.5l-2 5-5 2 2-5z" />

@@ -1,5 +1,6 @@
-//! The frame around every signed-in page: sidebar navigation, who is signed in, the
-//! language switch and sign-out. Signed-out visitors are sent to `/login` from here.
+//! The frame around every signed-in page: sidebar navigation, the notification bell, who
+//! is signed in (with their away switch), the language switch and sign-out. Signed-out
+//! visitors are sent to `/login` from here.
 
 use leadflow_shared::Role;
 use yew::platform::spawn_local;
@@ -7,8 +8,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{auth, use_client, ApiError};
+use crate::components::away_switch::AwaySwitch;
 use crate::components::icon::{Icon, IconName};
 use crate::components::lang_switch::LangSwitch;
+use crate::components::notifications::NotificationBell;
 use crate::i18n::{role_key, use_i18n, Key};
 use crate::routes::Route;
 use crate::session::{use_session, SessionAction, Tokens};
@@ -67,9 +70,13 @@ pub fn Shell(props: &ShellProps) -> Html {
     // entry is for everyone (pages explain what a role cannot do there).
     let role = session.me.as_ref().map(|u| u.role);
     let designs_scoring = matches!(role, Some(Role::Admin | Role::Marketer));
+    let reads_routing = matches!(role, Some(Role::Admin | Role::Marketer | Role::Manager));
+    // Reps can open /feed (their own assignments); the menu lists it for those who lead.
+    let watches_feed = matches!(role, Some(Role::Admin | Role::Manager));
     let nav = [
         (Route::Leads, Key::NavLeads, IconName::Leads, "nav-leads"),
         (Route::Pool, Key::NavPool, IconName::Pool, "nav-pool"),
+        (Route::Feed, Key::NavFeed, IconName::Activity, "nav-feed"),
         (
             Route::Pipeline,
             Key::NavPipeline,
@@ -90,6 +97,12 @@ pub fn Shell(props: &ShellProps) -> Html {
             "nav-scoring",
         ),
         (
+            Route::Routing,
+            Key::NavRouting,
+            IconName::Routing,
+            "nav-routing",
+        ),
+        (
             Route::Dashboards,
             Key::NavDashboards,
             IconName::Dashboards,
@@ -104,7 +117,11 @@ pub fn Shell(props: &ShellProps) -> Html {
     ];
     let in_settings = matches!(
         route,
-        Route::Settings | Route::SettingsUsers | Route::SettingsTeams | Route::SettingsApiKeys
+        Route::Settings
+            | Route::SettingsUsers
+            | Route::SettingsTeams
+            | Route::SettingsApiKeys
+            | Route::SettingsSla
     );
 
     let me = session.me.as_ref();
@@ -119,9 +136,11 @@ pub fn Shell(props: &ShellProps) -> Html {
                 <div class="brand">
                     <span class="brand-mark" aria-hidden="true">{ "L" }</span>
                     <span class="brand-name">{ i18n.t(Key::AppName) }</span>
+                    <NotificationBell />
                 </div>
                 <nav class="nav" aria-label={i18n.t(Key::MainNavigation)}>
-                    { for nav.into_iter().filter(|(to, ..)| *to != Route::Scoring || designs_scoring).map(|(to, key, icon, testid)| {
+                    { for nav.into_iter().filter(|(to, ..)| *to != Route::Scoring || designs_scoring).filter(|(to, ..)| *to != Route::Routing || reads_routing)
+                        .filter(|(to, ..)| *to != Route::Feed || watches_feed).map(|(to, key, icon, testid)| {
                         let active = match to {
                             Route::SettingsUsers => in_settings,
                             Route::Leads => matches!(route, Route::Leads | Route::LeadDetail { .. }),
@@ -140,6 +159,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                             <span class="me-role">{ me.map(|u| i18n.t(role_key(u.role))).unwrap_or_default() }</span>
                         </span>
                     </div>
+                    <AwaySwitch />
                     <div class="sidebar-actions">
                         <LangSwitch />
                         <button type="button" class="btn btn-ghost btn-sm" data-testid="sign-out" onclick={sign_out}>

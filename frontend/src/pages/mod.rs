@@ -3,6 +3,7 @@
 
 pub mod dashboards;
 pub mod duplicates;
+pub mod feed;
 pub mod forms;
 pub mod journeys;
 pub mod lead_import;
@@ -11,5 +12,6 @@ pub mod login;
 pub mod not_found;
 pub mod pipeline;
 pub mod pool;
+pub mod routing;
 pub mod scoring;
 pub mod settings;

@@ -15,6 +15,7 @@ use super::badges::{owner_html, ScoreMeter, StageBadge};
 use super::facts::FactsPanel;
 use super::form::Captured;
 use super::match_key;
+use super::ownership::OwnershipCard;
 use super::score::ScoreCard;
 use super::tasks::LeadTasks;
 use super::timeline::Timeline;
@@ -123,6 +124,9 @@ pub fn LeadDetailPage(props: &LeadDetailPageProps) -> Html {
                     <div class="lead-detail-column">
                         <FactsPanel key={format!("{}-{}", lead.id, lead.version)} lead={(**lead).clone()}
                                     on_reload={refresh.clone()} />
+                        <OwnershipCard lead_id={lead.id.clone()} lead_name={lead.person_name.clone()}
+                                       owner={lead.owner.clone()} on_changed={refresh.clone()}
+                                       revision={format!("{}-{:?}", lead.updated_at, lead.owner.as_ref().map(|o| &o.id))} />
                         <ScoreCard lead_id={lead.id.clone()}
                                    revision={format!("{}-{}", lead.updated_at, lead.timeline.len())} />
                         <LeadTasks lead_id={lead.id.clone()} tasks={lead.tasks.clone()} on_changed={refresh.clone()} />

@@ -131,6 +131,15 @@ pub struct LeadListProps {
     /// An action for that empty state, e.g. "New lead".
     #[prop_or_default]
     pub empty_action: Html,
+    /// One action per row, drawn in a last column (the Pool page's "Claim").
+    #[prop_or_default]
+    pub row_action: Option<Callback<LeadRow, Html>>,
+    /// Leads to leave out of the loaded rows, e.g. the ones just claimed from the pool.
+    #[prop_or_default]
+    pub hidden: Rc<BTreeSet<String>>,
+    /// Changing it loads the first page again (after something changed elsewhere).
+    #[prop_or_default]
+    pub revision: u32,
 }
 
 #[component]
@@ -159,8 +168,8 @@ pub fn LeadList(props: &LeadListProps) -> Html {
             (client.clone(), state.dispatcher(), generation.clone());
         let selected = selected.clone();
         use_effect_with(
-            (filter.clone(), sort, *retry),
-            move |(filter, sort, _): &(LeadFilter, LeadSort, u32)| {
+            (filter.clone(), sort, *retry, props.revision),
+            move |(filter, sort, _, _): &(LeadFilter, LeadSort, u32, u32)| {
                 selected.set(BTreeSet::new());
                 let mine = {
                     let mut g = generation.borrow_mut();
@@ -238,10 +247,13 @@ pub fn LeadList(props: &LeadListProps) -> Html {
         })
     };
     let on_select_all = {
-        let (selected, rows) = (selected.clone(), state.rows.clone());
+        let (selected, rows, hidden) = (selected.clone(), state.rows.clone(), props.hidden.clone());
         Callback::from(move |on: bool| {
             selected.set(if on {
-                rows.iter().map(|r| r.id.clone()).collect()
+                rows.iter()
+                    .filter(|r| !hidden.contains(&r.id))
+                    .map(|r| r.id.clone())
+                    .collect()
             } else {
                 BTreeSet::new()
             })
@@ -300,10 +312,18 @@ pub fn LeadList(props: &LeadListProps) -> Html {
         ..params.clone()
     }
     .is_filtered();
+    let rows: Vec<LeadRow> = state
+        .rows
+        .iter()
+        .filter(|r| !props.hidden.contains(&r.id))
+        .cloned()
+        .collect();
+    let left_out = (state.rows.len() - rows.len()) as i64;
     let first_load = state.loading && !state.loaded;
-    let show_empty = state.loaded && !state.loading && state.rows.is_empty();
-    let shown = state.rows.len().to_string();
-    let total = state.total.to_string();
+    let show_empty = state.loaded && !state.loading && rows.is_empty();
+    let shown = rows.len().to_string();
+    let total_count = (state.total - left_out).max(0);
+    let total = total_count.to_string();
 
     let empty = if user_filtered {
         html! {
@@ -328,7 +348,7 @@ pub fn LeadList(props: &LeadListProps) -> Html {
             <div class="list-meta">
                 <span class="count" data-testid="lead-count" aria-live="polite">
                     if state.loaded {
-                        if state.total == 1 {
+                        if total_count == 1 {
                             { i18n.t(Key::LeadsCountOne) }
                         } else {
                             { i18n.tf(Key::LeadsCount, &[("n", &total)]) }
@@ -355,8 +375,9 @@ pub fn LeadList(props: &LeadListProps) -> Html {
             if show_empty {
                 <div class="card">{ empty }</div>
             } else if state.error.is_none() || state.loaded {
-                <LeadTable rows={state.rows.clone()} loading={first_load} stale={state.loading && state.loaded}
-                           selected={(*selected).clone()} {on_select} {on_select_all} />
+                <LeadTable {rows} loading={first_load} stale={state.loading && state.loaded}
+                           selected={(*selected).clone()} {on_select} {on_select_all}
+                           row_action={props.row_action.clone()} />
                 if state.next_cursor.is_some() {
                     <div class="table-more">
                         <button type="button" class="btn btn-secondary" data-testid="load-more"

@@ -4,7 +4,8 @@
 //!   filters in the address bar; [`toolbar`] and [`table`] are its two halves.
 //! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead, and
 //!   its work panel: [`facts`] (view and edit), [`activity`] (log a call...), [`tasks`],
-//!   and [`score`], the score breakdown and predictive win probability.
+//!   and [`score`], the score breakdown and predictive win probability; [`ownership`]
+//!   is its owner, first-contact clock and owner history.
 //! - [`my_tasks`] is the user's day at the top of the list: overdue, today, later.
 //! - [`export`] downloads the list, as filtered, as CSV; the import and duplicates
 //!   pages ([`crate::pages::lead_import`], [`crate::pages::duplicates`]) start here too.
@@ -20,6 +21,7 @@ mod facts;
 mod form;
 pub mod list;
 mod my_tasks;
+mod ownership;
 mod params;
 mod score;
 mod table;

@@ -4,7 +4,8 @@
 //!
 //! The first column selects rows for the bulk actions; a click there (or on its padding)
 //! never opens the lead. The header box selects every loaded row, and shows "some" as
-//! indeterminate.
+//! indeterminate. A page may add one action per row (the Pool page's "Claim") as a last
+//! column, which never opens the lead either.
 
 use std::collections::BTreeSet;
 
@@ -37,6 +38,9 @@ pub struct LeadTableProps {
     /// The header box: `true` ticks every loaded row, `false` clears.
     #[prop_or_default]
     pub on_select_all: Callback<bool>,
+    /// Draws a last cell of actions for a row, e.g. a "Claim" button.
+    #[prop_or_default]
+    pub row_action: Option<Callback<LeadRow, Html>>,
 }
 
 /// Clicks in the selection cell stay there: they must not reach the row and open it.
@@ -71,14 +75,16 @@ pub fn LeadTable(props: &LeadTableProps) -> Html {
             cb.emit(input.checked());
         })
     };
+    let columns = COLUMNS + usize::from(props.row_action.is_some());
     let body = if props.loading {
-        html! { <TableSkeleton columns={COLUMNS} rows={8} /> }
+        html! { <TableSkeleton {columns} rows={8} /> }
     } else {
         html! {
             <tbody class={classes!(props.stale.then_some("is-stale"))} aria-busy={props.stale.to_string()}>
                 { for props.rows.iter().map(|lead| html! {
                     <LeadRowView key={lead.id.clone()} lead={lead.clone()}
-                                 selected={props.selected.contains(&lead.id)} on_select={props.on_select.clone()} />
+                                 selected={props.selected.contains(&lead.id)} on_select={props.on_select.clone()}
+                                 action={props.row_action.clone()} />
                 }) }
             </tbody>
         }
@@ -104,6 +110,9 @@ pub fn LeadTable(props: &LeadTableProps) -> Html {
                         <th scope="col" class="c-owner">{ i18n.t(Key::Owner) }</th>
                         <th scope="col" class="c-score">{ i18n.t(Key::Score) }</th>
                         <th scope="col" class="c-created">{ i18n.t(Key::Created) }</th>
+                        if props.row_action.is_some() {
+                            <th scope="col" class="c-action"><span class="visually-hidden">{ i18n.t(Key::Actions) }</span></th>
+                        }
                     </tr>
                 </thead>
                 { body }
@@ -117,6 +126,7 @@ struct LeadRowViewProps {
     lead: LeadRow,
     selected: bool,
     on_select: Callback<(String, bool)>,
+    action: Option<Callback<LeadRow, Html>>,
 }
 
 #[component]
@@ -203,6 +213,9 @@ fn LeadRowView(props: &LeadRowViewProps) -> Html {
             <td data-testid="lead-owner"><div class="cell-text">{ owner_html(&i18n, lead.owner.as_ref()) }</div></td>
             <td><ScoreMeter score={lead.total_score} /></td>
             <td class="cell-time" title={i18n.datetime(&lead.created_at)}>{ i18n.relative(&lead.created_at) }</td>
+            if let Some(action) = &props.action {
+                <td class="c-action" onclick={stay_in_cell()}>{ action.emit(lead.clone()) }</td>
+            }
         </tr>
     }
 }

@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use leadflow_shared::routing::RouteField;
 use leadflow_shared::scoring::{
     BehaviourRule, Condition, Decay, FieldKind, FitRule, LeadField, Operand, Operator, RuleError,
 };
@@ -86,9 +87,10 @@ pub struct Draft {
 }
 
 /// What a field holds, which decides the operators offered. A custom field whose key is
-/// not typed yet is still a custom field.
+/// not typed yet is still a custom field. Routing conditions use this editor too, so the
+/// routing-only fields (`score`, `campaignId`) are known here; scoring never offers them.
 pub fn field_kind(field: &str) -> FieldKind {
-    match LeadField::parse(field) {
+    match RouteField::parse(field) {
         Ok(f) => f.kind(),
         Err(_) if field.trim().starts_with(LeadField::CUSTOM_PREFIX) => FieldKind::Custom,
         Err(_) => FieldKind::Text,
@@ -128,7 +130,7 @@ fn int_text(n: Option<i32>) -> String {
 }
 
 impl FitDraft {
-    fn of(rule: &FitRule) -> FitDraft {
+    pub fn of(rule: &FitRule) -> FitDraft {
         let mut d = FitDraft {
             id: rule.id.clone(),
             label: rule.label.clone(),
@@ -166,6 +168,30 @@ impl FitDraft {
     /// The values of a list operand, as the model will hold them.
     pub fn value_list(&self) -> Vec<String> {
         split_list(&self.values)
+    }
+
+    /// The condition as typed, and what in it could not be read, at paths under `cond`
+    /// (`fitRules[2].condition`, `rules[0].conditions[1].condition`).
+    pub fn condition(&self, cond: &str) -> (Condition, Vec<RuleError>) {
+        let mut bad = Unreadable::default();
+        let condition = self.read_condition(&mut bad, cond);
+        (condition, bad.0)
+    }
+
+    fn read_condition(&self, bad: &mut Unreadable, cond: &str) -> Condition {
+        match (self.op, self.op.operand()) {
+            (op, Operand::Text) => text_condition(op, self.value.clone()),
+            (op, Operand::TextList) => list_condition(op, self.value_list()),
+            (op, Operand::Number) => {
+                number_condition(op, bad.number(format!("{cond}.value"), &self.value))
+            }
+            (_, Operand::Range) => Condition::Between {
+                min: bad.number(format!("{cond}.min"), &self.min),
+                max: bad.number(format!("{cond}.max"), &self.max),
+            },
+            (Operator::IsEmpty, Operand::None) => Condition::IsEmpty,
+            (_, Operand::None) => Condition::IsSet,
+        }
     }
 }
 
@@ -274,20 +300,7 @@ impl Draft {
             .enumerate()
             .map(|(i, r)| {
                 let at = format!("fitRules[{i}]");
-                let cond = format!("{at}.condition");
-                let condition = match (r.op, r.op.operand()) {
-                    (op, Operand::Text) => text_condition(op, r.value.clone()),
-                    (op, Operand::TextList) => list_condition(op, r.value_list()),
-                    (op, Operand::Number) => {
-                        number_condition(op, bad.number(format!("{cond}.value"), &r.value))
-                    }
-                    (_, Operand::Range) => Condition::Between {
-                        min: bad.number(format!("{cond}.min"), &r.min),
-                        max: bad.number(format!("{cond}.max"), &r.max),
-                    },
-                    (Operator::IsEmpty, Operand::None) => Condition::IsEmpty,
-                    (_, Operand::None) => Condition::IsSet,
-                };
+                let condition = r.read_condition(&mut bad, &format!("{at}.condition"));
                 FitRule {
                     id: r.id.clone(),
                     label: r.label.clone(),
@@ -462,7 +475,7 @@ pub enum FitEdit {
 }
 
 impl FitEdit {
-    fn apply(self, rule: &mut FitDraft) {
+    pub fn apply(self, rule: &mut FitDraft) {
         match self {
             FitEdit::Label(v) => rule.label = v,
             FitEdit::Field(field) => {
@@ -594,6 +607,11 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Every problem, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &RuleError> {
+        self.0.iter()
     }
 
     pub fn len(&self) -> usize {

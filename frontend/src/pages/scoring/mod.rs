@@ -13,10 +13,10 @@
 //! admins and marketers design scoring; others get a plain notice.
 
 mod activation;
-mod draft;
+pub(crate) mod draft;
 mod predictive;
 mod preview;
-mod rules;
+pub(crate) mod rules;
 
 use std::rc::Rc;
 

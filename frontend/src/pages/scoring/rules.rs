@@ -241,7 +241,8 @@ fn FitRuleRow(props: &FitRuleRowProps) -> Html {
                         <option value={op.name()} selected={op == rule.op}>{ i18n.t(operator_key(op)) }</option>
                     }) }
                 </select>
-                <ConditionValue {at} rule={rule.clone()} problems={problems.clone()} on_edit={props.on_edit.clone()} />
+                <ConditionValue cond={p(".condition")} rule={rule.clone()} problems={problems.clone()}
+                                on_change={props.on_edit.reform(move |change| Edit::Fit(at, change))} />
             </div>
             { problems_list(&i18n, &path, problems) }
         </li>
@@ -249,23 +250,26 @@ fn FitRuleRow(props: &FitRuleRowProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct ConditionValueProps {
-    at: usize,
-    rule: FitDraft,
-    problems: Problems,
-    on_edit: Callback<Edit>,
+pub struct ConditionValueProps {
+    /// The condition's JSON path (`fitRules[2].condition`), for marking inputs.
+    pub cond: String,
+    /// The condition as typed; only the field, operator and operands are read.
+    pub rule: FitDraft,
+    pub problems: Problems,
+    pub on_change: Callback<FitEdit>,
 }
 
 /// The value input, shaped by what the operator compares against: one text or number,
-/// a list, a range, or nothing. Sources and stages are picked, not typed.
+/// a list, a range, or nothing. Sources and stages are picked, not typed. The routing
+/// designer uses it for its conditions too.
 #[component]
-fn ConditionValue(props: &ConditionValueProps) -> Html {
+pub fn ConditionValue(props: &ConditionValueProps) -> Html {
     let i18n = use_i18n();
-    let (at, rule, problems) = (props.at, &props.rule, &props.problems);
-    let cond = format!("fitRules[{at}].condition");
+    let (rule, problems) = (&props.rule, &props.problems);
+    let cond = props.cond.as_str();
     let text = |make: fn(String) -> FitEdit| {
-        let cb = props.on_edit.clone();
-        Callback::from(move |e: InputEvent| cb.emit(Edit::Fit(at, make(input_value(&e)))))
+        let cb = props.on_change.clone();
+        Callback::from(move |e: InputEvent| cb.emit(make(input_value(&e))))
     };
     let choices = choices_for(&rule.field);
     match (rule.op.operand(), choices) {
@@ -273,10 +277,9 @@ fn ConditionValue(props: &ConditionValueProps) -> Html {
             <span class="rule-no-value muted">{ i18n.t(Key::NoValueNeeded) }</span>
         },
         (Operand::Text, Some(choices)) => {
-            let cb = props.on_edit.clone();
-            let onchange = Callback::from(move |e: Event| {
-                cb.emit(Edit::Fit(at, FitEdit::Value(select_value(&e))))
-            });
+            let cb = props.on_change.clone();
+            let onchange =
+                Callback::from(move |e: Event| cb.emit(FitEdit::Value(select_value(&e))));
             let current = rule.value.trim().to_owned();
             html! {
                 <select class="input rule-value" data-testid="rule-value" aria-label={i18n.t(Key::RuleValue)}
@@ -295,11 +298,11 @@ fn ConditionValue(props: &ConditionValueProps) -> Html {
                      role="group" aria-label={i18n.t(Key::RuleValue)} data-testid="rule-choices">
                     { for choices.into_iter().map(|(value, key)| {
                         let on = picked.iter().any(|p| p.eq_ignore_ascii_case(&value));
-                        let cb = props.on_edit.clone();
+                        let cb = props.on_change.clone();
                         let toggle = value.clone();
                         html! {
                             <button type="button" class="chip-toggle" aria-pressed={on.to_string()} data-value={value}
-                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(Edit::Fit(at, FitEdit::ToggleChoice(toggle.clone()))))}>
+                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(FitEdit::ToggleChoice(toggle.clone())))}>
                                 { i18n.t(key) }
                             </button>
                         }
@@ -352,7 +355,9 @@ fn choices_for(field: &str) -> Option<Vec<(String, Key)>> {
             .into_iter()
             .map(|s| (s.as_str().to_ascii_uppercase(), stage_key(s)))
             .collect(),
-        _ => Channel::ALL
+        // Routing's campaign id: typed, the campaigns have no list here yet.
+        Err(_) => return None,
+        Ok(_) => Channel::ALL
             .into_iter()
             .map(|c| (c.as_str().to_ascii_uppercase(), channel_key(c)))
             .collect(),

@@ -1,8 +1,10 @@
-//! Settings: users, teams and API keys, one tab each, for administrators.
+//! Settings: users, teams, API keys and SLA policies, one tab each, for administrators.
 //!
-//! Other roles see a calm explanation instead of a wall of FORBIDDEN errors.
+//! Managers also read the SLA policies; other roles see a calm explanation instead of a
+//! wall of FORBIDDEN errors.
 
 mod api_keys;
+mod sla;
 mod teams;
 mod user_form;
 mod users;
@@ -23,16 +25,23 @@ pub enum SettingsTab {
     Users,
     Teams,
     ApiKeys,
+    Sla,
 }
 
 impl SettingsTab {
-    const ALL: [SettingsTab; 3] = [SettingsTab::Users, SettingsTab::Teams, SettingsTab::ApiKeys];
+    const ALL: [SettingsTab; 4] = [
+        SettingsTab::Users,
+        SettingsTab::Teams,
+        SettingsTab::ApiKeys,
+        SettingsTab::Sla,
+    ];
 
     fn route(self) -> Route {
         match self {
             SettingsTab::Users => Route::SettingsUsers,
             SettingsTab::Teams => Route::SettingsTeams,
             SettingsTab::ApiKeys => Route::SettingsApiKeys,
+            SettingsTab::Sla => Route::SettingsSla,
         }
     }
 
@@ -41,6 +50,7 @@ impl SettingsTab {
             SettingsTab::Users => Key::TabUsers,
             SettingsTab::Teams => Key::TabTeams,
             SettingsTab::ApiKeys => Key::TabApiKeys,
+            SettingsTab::Sla => Key::TabSla,
         }
     }
 
@@ -49,6 +59,7 @@ impl SettingsTab {
             SettingsTab::Users => IconName::Users,
             SettingsTab::Teams => IconName::Leads,
             SettingsTab::ApiKeys => IconName::Key,
+            SettingsTab::Sla => IconName::Clock,
         }
     }
 
@@ -57,6 +68,7 @@ impl SettingsTab {
             SettingsTab::Users => "tab-users",
             SettingsTab::Teams => "tab-teams",
             SettingsTab::ApiKeys => "tab-api-keys",
+            SettingsTab::Sla => "tab-sla",
         }
     }
 }
@@ -81,7 +93,12 @@ pub fn SettingsPage(props: &SettingsPageProps) -> Html {
             SettingsTab::Users => html! { <users::UsersTab /> },
             SettingsTab::Teams => html! { <teams::TeamsTab /> },
             SettingsTab::ApiKeys => html! { <api_keys::ApiKeysTab /> },
+            SettingsTab::Sla => html! { <sla::SlaTab can_edit={true} /> },
         },
+        // Managers read the SLA policies their teams work under.
+        Some(Role::Manager) if props.tab == SettingsTab::Sla => {
+            html! { <sla::SlaTab can_edit={false} /> }
+        }
         Some(_) => html! {
             <div class="card">
                 <EmptyState icon={IconName::Settings} title={i18n.t(Key::SettingsAdminOnlyTitle)}
