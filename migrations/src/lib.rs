@@ -18,6 +18,7 @@ mod m20261122_000011_merged_index;
 mod m20261122_000012_lead_predictions;
 mod m20261122_000013_drop_superseded_indexes;
 mod m20261122_000014_routing;
+mod m20261122_000015_owner_loads;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_lead_predictions::Migration),
             Box::new(m20261122_000013_drop_superseded_indexes::Migration),
             Box::new(m20261122_000014_routing::Migration),
+            Box::new(m20261122_000015_owner_loads::Migration),
         ]
     }
 }

@@ -119,13 +119,12 @@ pub async fn claim(
             ),
         ));
     }
-    let open = lead::Entity::find()
-        .filter(lead::Column::OwnerId.eq(user_id))
-        .filter(lead::Column::MergedInto.is_null())
-        .filter(lead::Column::Stage.is_in(super::scoring::open_stages()))
-        .count(&txn)
-        .await?;
-    if open >= u64::try_from(me.capacity).unwrap_or(0) {
+    let open = super::routing::open_loads(&txn)
+        .await?
+        .get(&user_id)
+        .copied()
+        .unwrap_or(0);
+    if open >= u32::try_from(me.capacity).unwrap_or(0) {
         return Err(DomainError::invalid(
             "leadId",
             UserErrorCode::Invalid,

@@ -196,23 +196,22 @@ pub async fn save(
     })
 }
 
-/// Open leads per owner.
-async fn open_loads(db: &impl ConnectionTrait) -> DomainResult<BTreeMap<Uuid, u32>> {
-    let rows: Vec<(Uuid, i64)> = lead::Entity::find()
-        .select_only()
-        .column(lead::Column::OwnerId)
-        .column_as(lead::Column::Id.count(), "open")
-        .filter(lead::Column::OwnerId.is_not_null())
-        .filter(lead::Column::MergedInto.is_null())
-        .filter(lead::Column::Stage.is_in(super::scoring::open_stages()))
-        .group_by(lead::Column::OwnerId)
-        .into_tuple()
-        .all(db)
+/// Open leads per owner, as the database keeps them (`owner_loads`, maintained by
+/// triggers on `leads`).
+pub async fn open_loads(db: &impl ConnectionTrait) -> DomainResult<BTreeMap<Uuid, u32>> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT owner_id, open_leads FROM owner_loads WHERE open_leads > 0",
+        ))
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
-        .collect())
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let owner: Uuid = row.try_get("", "owner_id")?;
+        let open: i64 = row.try_get("", "open_leads")?;
+        out.insert(owner, u32::try_from(open).unwrap_or(0));
+    }
+    Ok(out)
 }
 
 /// Everyone routing may hand a lead to, as of now, with the stored rotations.

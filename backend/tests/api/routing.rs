@@ -76,6 +76,34 @@ async fn lead_owner(app: &TestApp, token: &str, id: &str) -> Value {
     body["data"]["lead"].clone()
 }
 
+/// The open-lead counts routing reads (kept by triggers) equal a recount.
+async fn assert_loads_match(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.server.db;
+    let read = |sql: &'static str| async move {
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap();
+        rows.into_iter()
+            .map(|r| {
+                (
+                    r.try_get::<uuid::Uuid>("", "owner_id").unwrap(),
+                    r.try_get::<i64>("", "open_leads").unwrap(),
+                )
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let kept = read("SELECT owner_id, open_leads FROM owner_loads WHERE open_leads <> 0").await;
+    let recount = read(
+        "SELECT owner_id, COUNT(*) AS open_leads FROM leads WHERE owner_id IS NOT NULL \
+         AND merged_into IS NULL AND stage IN ('lead', 'mql', 'sql', 'opportunity', 'recycled') \
+         GROUP BY owner_id",
+    )
+    .await;
+    assert_eq!(kept, recount, "kept loads equal a recount");
+}
+
 /// Polls `check` until it gives `Some`, for at most ten seconds.
 async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
@@ -145,6 +173,7 @@ async fn round_robin_stays_fair_under_concurrent_captures() {
         counts.values().max().unwrap(),
     );
     assert!(max - min <= 1, "turns stay even: {counts:?}");
+    assert_loads_match(&app).await;
 }
 
 #[tokio::test]
@@ -514,6 +543,7 @@ async fn sla_reminds_escalates_and_recycles_on_its_clock_across_a_restart() {
             .then_some(())
     })
     .await;
+    assert_loads_match(&app).await;
 }
 
 async fn kinds_of(app: &TestApp, token: &str) -> Vec<String> {
