@@ -115,6 +115,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("demo marketer: {e}"))?;
     let mut territories: Vec<(&[&str], Vec<Uuid>)> = Vec::new();
+    let mut team_ids: Vec<(&DemoTeam, Uuid)> = Vec::new();
     for (team, industries) in TEAMS.iter().zip(INDUSTRIES) {
         let manager = users::create_user(
             db,
@@ -166,8 +167,85 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             rep_ids.push(rep.id);
         }
         territories.push((team.regions, rep_ids));
+        team_ids.push((team, created.id));
     }
+    routing_and_sla(db, actor, &team_ids).await?;
     load_leads(db, &territories).await
+}
+
+/// Each region's leads go round the team that covers it; the rest wait in the pool.
+/// New leads must be contacted within 30 business minutes (Mon–Fri 09:00–18:00, China
+/// time): a reminder then, the manager at an hour, back to the pool at two.
+async fn routing_and_sla(
+    db: &DatabaseConnection,
+    actor: Actor,
+    teams: &[(&DemoTeam, Uuid)],
+) -> anyhow::Result<()> {
+    use leadflow_shared::routing::{
+        RouteCondition, RoutingRule, RoutingRules, Strategy, Weekday, WorkingHours, WorkingPeriod,
+    };
+    use leadflow_shared::scoring::Condition;
+    let rules = RoutingRules {
+        rules: teams
+            .iter()
+            .enumerate()
+            .map(|(i, (team, id))| RoutingRule {
+                id: format!("region-{}", i + 1),
+                label: format!("{} 轮询", team.name),
+                enabled: true,
+                conditions: vec![RouteCondition {
+                    field: "province".to_string(),
+                    condition: Condition::In {
+                        values: team.regions.iter().map(|r| r.to_string()).collect(),
+                    },
+                }],
+                working_hours: None,
+                strategy: Strategy::RoundRobin {
+                    team_id: id.to_string(),
+                    weights: Default::default(),
+                },
+            })
+            .collect(),
+        fallback: Strategy::Pool,
+    };
+    let rules = serde_json::to_value(rules)?;
+    super::routing::save(
+        db,
+        actor,
+        rules,
+        leadflow_shared::RoutingTrigger::OnCapture,
+        None,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo routing rules: {e}"))?;
+    let policy = leadflow_shared::sla::SlaPolicy {
+        name: "新线索 30 分钟内首次联系".to_string(),
+        working_hours: WorkingHours {
+            utc_offset_minutes: 480,
+            periods: vec![WorkingPeriod {
+                days: Weekday::ALL[..5].to_vec(),
+                from: "09:00".to_string(),
+                to: "18:00".to_string(),
+            }],
+        },
+        remind_after_minutes: 30,
+        escalate_after_minutes: 60,
+        recycle_after_minutes: 120,
+        recycle_action: leadflow_shared::sla::RecycleAction::Pool,
+        inactivity_days: Some(30),
+    };
+    super::sla::save_policy(
+        db,
+        actor,
+        super::sla::PolicyInput {
+            id: None,
+            team_id: None,
+            policy,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo SLA policy: {e}"))?;
+    Ok(())
 }
 
 const SURNAMES: &[(&str, &str)] = &[
