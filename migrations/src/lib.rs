@@ -19,6 +19,10 @@ mod m20261122_000012_lead_predictions;
 mod m20261122_000013_drop_superseded_indexes;
 mod m20261122_000014_routing;
 mod m20261122_000015_owner_loads;
+mod m20261122_000016_lead_search;
+
+/// The text the PostgreSQL search index covers; lead searches spell it exactly so.
+pub use m20261122_000016_lead_search::PG_SEARCH_EXPR;
 
 pub struct Migrator;
 
@@ -41,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000013_drop_superseded_indexes::Migration),
             Box::new(m20261122_000014_routing::Migration),
             Box::new(m20261122_000015_owner_loads::Migration),
+            Box::new(m20261122_000016_lead_search::Migration),
         ]
     }
 }

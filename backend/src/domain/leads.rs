@@ -7,10 +7,10 @@
 
 use chrono::{DateTime, Utc};
 use leadflow_shared::{Channel, LeadStage, Role};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -140,17 +140,22 @@ pub struct ListPage {
     pub total: Option<u64>,
 }
 
-fn like_pattern(term: &str) -> String {
-    format!(
+fn like_pattern(term: &str) -> LikeExpr {
+    LikeExpr::new(format!(
         "%{}%",
         term.to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
-    )
+    ))
+    .escape('\\')
 }
 
-fn filtered(visibility: &Visibility, filter: &LeadFilter) -> Select<lead::Entity> {
+fn filtered(
+    backend: DbBackend,
+    visibility: &Visibility,
+    filter: &LeadFilter,
+) -> Select<lead::Entity> {
     let mut q = lead::Entity::find()
         .filter(lead::Column::MergedInto.is_null())
         .filter(visibility.condition());
@@ -211,18 +216,61 @@ fn filtered(visibility: &Visibility, filter: &LeadFilter) -> Select<lead::Entity
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let pattern = like_pattern(term);
-        let digits: String = term.chars().filter(char::is_ascii_digit).collect();
-        let mut any = Condition::any()
-            .add(Expr::expr(Func::lower(Expr::col(lead::Column::PersonName))).like(pattern.clone()))
-            .add(Expr::expr(Func::lower(Expr::col(lead::Column::Company))).like(pattern.clone()))
-            .add(lead::Column::EmailNormalized.like(pattern));
-        if digits.len() >= 4 {
-            any = any.add(lead::Column::PhoneE164.like(format!("%{digits}%")));
-        }
-        q = q.filter(any);
+        q = q.filter(search_condition(backend, term));
     }
     q
+}
+
+/// The fewest characters the trigram index can look up; shorter terms are matched by
+/// reading the leads.
+const INDEXED_TERM_CHARS: usize = 3;
+
+/// Name, company, email or phone contains `term` (or, for a phone, its digits: "138
+/// 0013" finds +8613800138000). Terms of three or more characters use the trigram
+/// index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+fn search_condition(backend: DbBackend, term: &str) -> Condition {
+    let lowered = term.to_lowercase();
+    let digits: String = term.chars().filter(char::is_ascii_digit).collect();
+    let digits = (digits.len() >= 4 && digits != lowered).then_some(digits);
+    let indexed = lowered.chars().count() >= INDEXED_TERM_CHARS;
+    match backend {
+        DbBackend::Sqlite if indexed => {
+            let phrase = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+            let mut query = phrase(&lowered);
+            if let Some(d) = &digits {
+                query = format!("{query} OR {}", phrase(d));
+            }
+            Condition::all().add(Expr::cust_with_values(
+                "leads.id IN (SELECT d.lead_id FROM lead_search s \
+                 JOIN lead_search_docs d ON d.doc = s.rowid WHERE lead_search MATCH ?)",
+                [query],
+            ))
+        }
+        DbBackend::Postgres => {
+            let text = Expr::cust(leadflow_migrations::PG_SEARCH_EXPR);
+            let mut any = Condition::any().add(text.clone().like(like_pattern(&lowered)));
+            if let Some(d) = &digits {
+                any = any.add(text.like(like_pattern(d)));
+            }
+            any
+        }
+        _ => {
+            let pattern = like_pattern(&lowered);
+            let mut any = Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(lead::Column::PersonName)))
+                        .like(pattern.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(lead::Column::Company))).like(pattern.clone()),
+                )
+                .add(lead::Column::EmailNormalized.like(pattern));
+            if let Some(d) = &digits {
+                any = any.add(lead::Column::PhoneE164.like(like_pattern(d)));
+            }
+            any
+        }
+    }
 }
 
 fn tuple(values: Vec<Expr>) -> Expr {
@@ -239,7 +287,7 @@ pub async fn list(
     limit: u64,
     count_total: bool,
 ) -> DomainResult<ListPage> {
-    let query = filtered(visibility, filter);
+    let query = filtered(db.get_database_backend(), visibility, filter);
     let total = if count_total {
         Some(query.clone().count(db).await?)
     } else {
@@ -325,7 +373,7 @@ pub async fn export_batch(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: u64,
 ) -> DomainResult<Vec<lead::Model>> {
-    let mut query = filtered(visibility, filter);
+    let mut query = filtered(db.get_database_backend(), visibility, filter);
     if let Some((created, id)) = after {
         query = query.filter(
             Condition::any()

@@ -247,3 +247,89 @@ async fn bulk_stage_moves_follow_the_lifecycle_all_or_none() {
         "stage"
     );
 }
+
+async fn search(app: &TestApp, token: &str, term: &str) -> Vec<String> {
+    let body = app
+        .gql(
+            Some(token),
+            "query($s: String) { leads(first: 50, filter: { search: $s }) { totalCount edges { node { personName } } } }",
+            json!({ "s": term }),
+        )
+        .await;
+    let leads = &body["data"]["leads"];
+    let mut names: Vec<String> = leads["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["node"]["personName"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(leads["totalCount"].as_u64().unwrap() as usize, names.len());
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn free_text_search_finds_fragments_of_name_company_email_and_phone_and_follows_edits() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let capture = |input: Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let body = app
+                .gql(
+                    Some(admin),
+                    "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId lead { version } } }",
+                    json!({ "input": input }),
+                )
+                .await;
+            (
+                body["data"]["leadCapture"]["leadId"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                body["data"]["leadCapture"]["lead"]["version"]
+                    .as_i64()
+                    .unwrap(),
+            )
+        }
+    };
+    let (zhang, zhang_version) = capture(json!({
+        "personName": "张伟", "company": "杭州云帆科技有限公司",
+        "email": "Zhang.Wei@YunFan.cn", "phone": "138 0013 8000"
+    }))
+    .await;
+    capture(json!({ "personName": "Alice Smith", "company": "Acme Robotics Inc.", "email": "alice@acme.io" }))
+        .await;
+    capture(
+        json!({ "personName": "王芳", "company": "上海云帆物流", "phone": "+86 139 1234 5678" }),
+    )
+    .await;
+
+    // Fragments of three characters or more, any case, inside any field.
+    assert_eq!(search(&app, &admin, "云帆科技").await, vec!["张伟"]);
+    assert_eq!(search(&app, &admin, "云帆").await, vec!["张伟", "王芳"]);
+    assert_eq!(search(&app, &admin, "YUNFAN.CN").await, vec!["张伟"]);
+    assert_eq!(search(&app, &admin, "robot").await, vec!["Alice Smith"]);
+    assert_eq!(search(&app, &admin, "0013 8000").await, vec!["张伟"]);
+    assert_eq!(search(&app, &admin, "1234").await, vec!["王芳"]);
+    // Short terms and characters that mean something to SQL or the index.
+    assert_eq!(search(&app, &admin, "王").await, vec!["王芳"]);
+    assert!(search(&app, &admin, "100%").await.is_empty());
+    assert!(search(&app, &admin, "\"云帆\" OR x").await.is_empty());
+
+    // An edit is searchable at once; the old company is not.
+    let edited = app
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!, $v: Int!) { leadUpdate(input: { id: $id, version: $v, company: \"北京星河传媒\" }) { userErrors { message } } }",
+            json!({ "id": zhang, "v": zhang_version }),
+        )
+        .await;
+    assert_eq!(
+        edited["data"]["leadUpdate"]["userErrors"],
+        json!([]),
+        "{edited}"
+    );
+    assert_eq!(search(&app, &admin, "星河传媒").await, vec!["张伟"]);
+    assert_eq!(search(&app, &admin, "云帆").await, vec!["王芳"]);
+}
