@@ -103,6 +103,7 @@ impl Application {
         crate::domain::scoring::schedule_decay(&db).await?;
         crate::domain::predictive::schedule_nightly(&db).await?;
         crate::domain::sla::schedule(&db).await?;
+        crate::domain::pipeline::ensure_default(&db).await?;
         let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
         let listener = TcpListener::bind(config.bind)
             .await

@@ -20,6 +20,7 @@ mod m20261122_000013_drop_superseded_indexes;
 mod m20261122_000014_routing;
 mod m20261122_000015_owner_loads;
 mod m20261122_000016_lead_search;
+mod m20261122_000017_pipeline;
 
 /// The text the PostgreSQL search index covers; lead searches spell it exactly so.
 pub use m20261122_000016_lead_search::PG_SEARCH_EXPR;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000014_routing::Migration),
             Box::new(m20261122_000015_owner_loads::Migration),
             Box::new(m20261122_000016_lead_search::Migration),
+            Box::new(m20261122_000017_pipeline::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod lead;
 pub mod lifecycle;
 pub mod money;
 pub mod normalize;
+pub mod pipeline;
 pub mod predict;
 pub mod routing;
 pub mod scoring;

@@ -6,7 +6,70 @@
 //! reason); a lost lead can be recycled back to nurture or the pool, and a recycled
 //! lead re-enters the funnel as a lead or MQL.
 
+use serde::{Deserialize, Serialize};
+
 use crate::LeadStage;
+
+/// What a rep learned when qualifying a lead: budget, authority, need, timeline. When
+/// the admin requires it, a lead becomes an SQL only with all four filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bant {
+    /// e.g. "50 万以内", "approved for Q3".
+    #[serde(default)]
+    pub budget: Option<String>,
+    /// Who decides, e.g. "IT 总监 王总".
+    #[serde(default)]
+    pub authority: Option<String>,
+    #[serde(default)]
+    pub need: Option<String>,
+    /// e.g. "本季度上线".
+    #[serde(default)]
+    pub timeline: Option<String>,
+}
+
+/// The longest answer to one BANT question, in characters.
+pub const MAX_BANT_CHARS: usize = 500;
+
+impl Bant {
+    fn filled(v: &Option<String>) -> bool {
+        v.as_deref().is_some_and(|t| !t.trim().is_empty())
+    }
+
+    /// The questions without an answer, by their camelCase names.
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            ("budget", &self.budget),
+            ("authority", &self.authority),
+            ("need", &self.need),
+            ("timeline", &self.timeline),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !Self::filled(v))
+        .map(|(k, _)| k)
+        .collect()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.missing().is_empty()
+    }
+}
+
+/// Why leads and deals are lost, unless the admin sets their own list.
+pub fn default_lost_reasons() -> Vec<String> {
+    [
+        "价格太高",
+        "选择了竞争对手",
+        "没有预算",
+        "没有决策权",
+        "时机不对",
+        "联系不上",
+        "需求不匹配",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect()
+}
 
 /// Every allowed move, `(from, to)`.
 pub const TRANSITIONS: &[(LeadStage, LeadStage)] = &[
@@ -35,6 +98,8 @@ pub enum MoveRefused {
     NotAllowed { from: LeadStage, to: LeadStage },
     /// Losing a lead needs a reason, for the lost-reason report.
     ReasonRequired,
+    /// The admin requires budget, authority, need and timeline before SQL.
+    BantRequired { missing: Vec<&'static str> },
 }
 
 impl std::fmt::Display for MoveRefused {
@@ -47,6 +112,11 @@ impl std::fmt::Display for MoveRefused {
                 to.as_str().to_uppercase()
             ),
             MoveRefused::ReasonRequired => write!(f, "say why the lead was lost"),
+            MoveRefused::BantRequired { missing } => write!(
+                f,
+                "qualify the lead first: fill in {} (BANT) before moving it to SQL",
+                missing.join(", ")
+            ),
         }
     }
 }
@@ -75,6 +145,25 @@ pub fn check_move(
     }
     if to == LeadStage::Lost && lost_reason.map(str::trim).unwrap_or("").is_empty() {
         return Err(MoveRefused::ReasonRequired);
+    }
+    Ok(())
+}
+
+/// [`check_move`], and when the admin requires BANT, a move to SQL only with all four
+/// answers.
+pub fn check_qualified_move(
+    from: LeadStage,
+    to: LeadStage,
+    lost_reason: Option<&str>,
+    bant_required: bool,
+    bant: Option<&Bant>,
+) -> Result<(), MoveRefused> {
+    check_move(from, to, lost_reason)?;
+    if to == LeadStage::Sql && bant_required {
+        let missing = bant.map_or_else(|| Bant::default().missing(), Bant::missing);
+        if !missing.is_empty() {
+            return Err(MoveRefused::BantRequired { missing });
+        }
     }
     Ok(())
 }
@@ -141,5 +230,37 @@ mod tests {
             check_move(Customer, Lead, None).unwrap_err().to_string(),
             "a lead cannot move from CUSTOMER to LEAD"
         );
+    }
+
+    #[test]
+    fn sql_needs_bant_when_the_admin_says_so() {
+        let partial = Bant {
+            budget: Some("50 万".into()),
+            need: Some("替换旧 CRM".into()),
+            ..Bant::default()
+        };
+        assert_eq!(check_qualified_move(Mql, Sql, None, false, None), Ok(()));
+        assert_eq!(
+            check_qualified_move(Mql, Sql, None, true, Some(&partial)),
+            Err(MoveRefused::BantRequired {
+                missing: vec!["authority", "timeline"]
+            })
+        );
+        let full = Bant {
+            authority: Some("IT 总监".into()),
+            timeline: Some("本季度".into()),
+            ..partial
+        };
+        assert!(full.is_complete());
+        assert_eq!(
+            check_qualified_move(Mql, Sql, None, true, Some(&full)),
+            Ok(())
+        );
+        // Other moves are not gated.
+        assert_eq!(check_qualified_move(Lead, Mql, None, true, None), Ok(()));
+        assert!(check_qualified_move(Mql, Sql, None, true, None)
+            .unwrap_err()
+            .to_string()
+            .contains("budget, authority, need, timeline"));
     }
 }

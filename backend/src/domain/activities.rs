@@ -405,6 +405,7 @@ pub async fn create_task(
     let created = task::ActiveModel {
         id: Set(Uuid::now_v7()),
         lead_id: Set(lead.id),
+        opportunity_id: Set(None),
         assignee_id: Set(assignee.id),
         title: Set(title),
         due_at: Set(input.due_at),

@@ -520,9 +520,9 @@ async fn load_leads(
         let lost_reason = (stage == LeadStage::Lost).then(|| {
             pick(
                 &mut rng,
-                &["price", "competitor", "no_budget", "no_response"],
+                &leadflow_shared::lifecycle::default_lost_reasons(),
             )
-            .to_string()
+            .clone()
         });
         rows.push(lead::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -3,7 +3,7 @@
 //! event with its actor, and announced — one lead or a bulk selection, all or none.
 
 use chrono::Utc;
-use leadflow_shared::lifecycle::{check_move, MoveRefused};
+use leadflow_shared::lifecycle::{check_qualified_move, MoveRefused};
 use leadflow_shared::{LeadStage, UserErrorCode};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
 use uuid::Uuid;
@@ -40,6 +40,10 @@ pub async fn move_stage(
         ));
     }
     let txn = begin_write(db).await?;
+    let settings = super::pipeline::settings(&txn).await?;
+    if to == LeadStage::Lost {
+        super::pipeline::check_lost_reason(&settings, "lead", reason.as_deref())?;
+    }
     let leads = load_all(&txn, visibility, &ids).await?;
     let now = Utc::now();
     let mut out = Vec::with_capacity(leads.len());
@@ -49,13 +53,23 @@ pub async fn move_stage(
             out.push(l);
             continue;
         }
-        if let Err(refused) = check_move(from, to, reason.as_deref()) {
+        let bant = super::pipeline::bant_of(&l);
+        if let Err(refused) = check_qualified_move(
+            from,
+            to,
+            reason.as_deref(),
+            settings.bant_required,
+            Some(&bant),
+        ) {
             let field = match refused {
                 MoveRefused::ReasonRequired => "lostReason",
                 MoveRefused::NotAllowed { .. } => "stage",
+                MoveRefused::BantRequired { .. } => "bant",
             };
             let code = match refused {
-                MoveRefused::ReasonRequired => UserErrorCode::Required,
+                MoveRefused::ReasonRequired | MoveRefused::BantRequired { .. } => {
+                    UserErrorCode::Required
+                }
                 MoveRefused::NotAllowed { .. } => UserErrorCode::Invalid,
             };
             let message = if ids.len() == 1 {

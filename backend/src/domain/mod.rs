@@ -14,6 +14,7 @@ pub mod leads;
 pub mod lifecycle;
 pub mod merge;
 pub mod notifications;
+pub mod pipeline;
 pub mod pool;
 pub mod predictive;
 pub mod routing;

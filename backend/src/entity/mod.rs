@@ -1,11 +1,13 @@
 //! Database rows (sea-orm entities). These are storage types: the domain converts them
 //! to its own types before anything reaches GraphQL.
 
+pub mod account;
 pub mod api_key;
 pub mod assignment;
 pub mod audit_log;
 pub mod campaign;
 pub mod capture_request;
+pub mod contact;
 pub mod form;
 pub mod import_job;
 pub mod import_row_error;
@@ -14,7 +16,10 @@ pub mod lead;
 pub mod lead_event;
 pub mod lead_sla;
 pub mod notification;
+pub mod opportunity;
 pub mod outbox;
+pub mod pipeline;
+pub mod pipeline_stage;
 pub mod predictive_model;
 pub mod refresh_token;
 pub mod rescore_run;

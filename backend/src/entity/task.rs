@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub lead_id: Uuid,
+    /// Set when the task is about a deal.
+    pub opportunity_id: Option<Uuid>,
     pub assignee_id: Uuid,
     pub title: String,
     pub due_at: DateTimeUtc,

@@ -165,6 +165,19 @@ impl Lead {
         self.0.last_activity_at
     }
     /// Every change of owner, newest first.
+    /// What qualifying found out: budget, authority, need, timeline.
+    async fn bant(&self) -> super::pipeline::Bant {
+        crate::domain::pipeline::bant_of(&self.0).into()
+    }
+
+    /// The deals opened from this lead, newest first.
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::pipeline::Opportunity>> {
+        super::pipeline::opportunities_of_lead(ctx, self.0.id).await
+    }
+
     /// The first-contact clock of the latest owner, if an SLA policy applied.
     async fn sla(
         &self,

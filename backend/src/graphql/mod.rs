@@ -16,6 +16,7 @@ mod guards;
 mod imports;
 mod leads;
 mod loaders;
+mod pipeline;
 mod routing;
 mod scoring;
 mod session;
@@ -47,6 +48,7 @@ pub struct Query(
     scoring::ScoringQuery,
     routing::RoutingQuery,
     feed::FeedQuery,
+    pipeline::PipelineQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ pub struct Mutation(
     scoring::ScoringMutation,
     routing::RoutingMutation,
     feed::FeedMutation,
+    pipeline::PipelineMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -73,6 +76,7 @@ pub struct Subscription(
     imports::ImportsSubscription,
     scoring::ScoringSubscription,
     feed::FeedSubscription,
+    pipeline::PipelineSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

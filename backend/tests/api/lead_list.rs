@@ -201,12 +201,12 @@ async fn bulk_stage_moves_follow_the_lifecycle_all_or_none() {
         .gql(
             Some(&admin),
             MOVE,
-            json!({ "input": { "leadIds": [ids[0]], "stage": "LOST", "lostReason": "预算不足" } }),
+            json!({ "input": { "leadIds": [ids[0]], "stage": "LOST", "lostReason": "没有预算" } }),
         )
         .await;
     assert_eq!(
         body["data"]["leadsMoveStage"]["leads"][0]["lostReason"],
-        "预算不足"
+        "没有预算"
     );
 
     // One lead the machine refuses (LOST → SQL) refuses the whole selection.

@@ -18,6 +18,7 @@ mod forms;
 mod imports;
 mod lead_list;
 mod limits;
+mod pipeline;
 mod platform;
 mod routing;
 mod schema;

@@ -562,7 +562,7 @@ async fn kinds_of(app: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-async fn subscribe(
+pub(crate) async fn subscribe(
     app: &TestApp,
     token: &str,
     query: &str,
@@ -585,7 +585,7 @@ async fn subscribe(
     socket
 }
 
-async fn next_event(socket: &mut crate::subscriptions::Socket) -> Value {
+pub(crate) async fn next_event(socket: &mut crate::subscriptions::Socket) -> Value {
     let msg = next_message(socket, Duration::from_secs(10))
         .await
         .expect("an event arrives")

@@ -253,7 +253,7 @@ async fn activating_a_changed_model_rescores_every_open_lead_with_live_progress(
     .await;
     app.gql(
         Some(&admin),
-        "mutation($id: ID!) { leadsMoveStage(input: { leadIds: [$id], stage: LOST, lostReason: \"无预算\" }) { userErrors { field } } }",
+        "mutation($id: ID!) { leadsMoveStage(input: { leadIds: [$id], stage: LOST, lostReason: \"没有预算\" }) { userErrors { field } } }",
         json!({ "id": lost }),
     )
     .await;
