@@ -137,6 +137,10 @@ pub fn runner(state: AppState) -> Runner {
             crate::domain::predictive::SCORE_JOB,
             |state, job| async move { crate::domain::predictive::run_scoring(&state.db, &job).await },
         )
+        .handle(crate::domain::activities::TASK_DUE_JOB, |state, job| async move {
+            let now = state.config.clock.now();
+            crate::domain::activities::run_task_due(&state.db, now, &job).await
+        })
         .handle(crate::domain::sla::STEP_JOB, |state, job| async move {
             let now = state.config.clock.now();
             crate::domain::sla::run_step(&state.db, &state.jobs, now, &job).await

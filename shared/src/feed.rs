@@ -72,6 +72,8 @@ pub enum NotificationKind {
     SlaRecycled,
     /// (To the manager) a rep claimed a lead from the pool.
     LeadClaimed,
+    /// A task of yours is due now.
+    TaskDue,
 }
 
 impl NotificationKind {
@@ -82,6 +84,7 @@ impl NotificationKind {
             NotificationKind::SlaEscalation => "sla_escalation",
             NotificationKind::SlaRecycled => "sla_recycled",
             NotificationKind::LeadClaimed => "lead_claimed",
+            NotificationKind::TaskDue => "task_due",
         }
     }
 
@@ -92,6 +95,7 @@ impl NotificationKind {
             NotificationKind::SlaEscalation,
             NotificationKind::SlaRecycled,
             NotificationKind::LeadClaimed,
+            NotificationKind::TaskDue,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -119,6 +123,7 @@ mod tests {
             NotificationKind::SlaEscalation,
             NotificationKind::SlaRecycled,
             NotificationKind::LeadClaimed,
+            NotificationKind::TaskDue,
         ] {
             assert_eq!(NotificationKind::parse(k.as_str()), Some(k));
         }

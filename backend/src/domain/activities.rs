@@ -370,7 +370,12 @@ pub struct NewTask {
     pub due_at: DateTime<Utc>,
     /// Who does it; the creator when omitted.
     pub assignee_id: Option<Uuid>,
+    /// The lead's deal the task is about, if any.
+    pub opportunity_id: Option<Uuid>,
 }
+
+/// The job that tells a task's assignee it is due.
+pub const TASK_DUE_JOB: &str = "task_due";
 
 pub async fn create_task(
     db: &DatabaseConnection,
@@ -401,11 +406,23 @@ pub async fn create_task(
         .await?
         .filter(|u| u.active)
         .ok_or_else(|| DomainError::not_found("assigneeId", "active user"))?;
+    if let Some(deal) = input.opportunity_id {
+        let belongs = crate::entity::opportunity::Entity::find_by_id(deal)
+            .one(&txn)
+            .await?
+            .is_some_and(|d| d.lead_id == lead.id);
+        if !belongs {
+            return Err(DomainError::not_found(
+                "opportunityId",
+                "opportunity of this lead",
+            ));
+        }
+    }
     let now = Utc::now();
     let created = task::ActiveModel {
         id: Set(Uuid::now_v7()),
         lead_id: Set(lead.id),
-        opportunity_id: Set(None),
+        opportunity_id: Set(input.opportunity_id),
         assignee_id: Set(assignee.id),
         title: Set(title),
         due_at: Set(input.due_at),
@@ -419,8 +436,68 @@ pub async fn create_task(
     timeline::event(lead.id, "task_created", actor, serde_json::json!({ "taskId": created.id, "title": created.title, "dueAt": created.due_at }), now)
         .insert(&txn)
         .await?;
+    crate::jobs::enqueue(
+        &txn,
+        TASK_DUE_JOB,
+        serde_json::json!({ "taskId": created.id }),
+        created.due_at.max(now),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// At a task's due time: reminds its assignee, unless it is done already. Runs once per
+/// task (the reminder and the job's completion commit together).
+pub async fn run_task_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    job: &crate::jobs::Job,
+) -> anyhow::Result<()> {
+    let Some(id) = job
+        .payload
+        .get("taskId")
+        .and_then(|v| v.as_str())
+        .and_then(|s| Uuid::parse_str(s).ok())
+    else {
+        return Ok(());
+    };
+    let txn = begin_write(db).await?;
+    let Some(t) = task::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(());
+    };
+    if t.done_at.is_some() {
+        return Ok(());
+    }
+    // A retried job finds the reminder already written.
+    let task_id = t.id.to_string();
+    let already = crate::entity::notification::Entity::find()
+        .filter(crate::entity::notification::Column::UserId.eq(t.assignee_id))
+        .filter(crate::entity::notification::Column::LeadId.eq(t.lead_id))
+        .filter(
+            crate::entity::notification::Column::Kind
+                .eq(leadflow_shared::NotificationKind::TaskDue.as_str()),
+        )
+        .all(&txn)
+        .await?
+        .iter()
+        .any(|n| n.data.get("taskId").and_then(|v| v.as_str()) == Some(task_id.as_str()));
+    if already {
+        return Ok(());
+    }
+    let lead = lead::Entity::find_by_id(t.lead_id).one(&txn).await?;
+    super::notifications::notify(
+        &txn,
+        t.assignee_id,
+        leadflow_shared::NotificationKind::TaskDue,
+        Some(t.lead_id),
+        lead.as_ref().map_or("", |l| l.person_name.as_str()),
+        serde_json::json!({ "taskId": t.id, "title": t.title, "dueAt": t.due_at }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Marks a task done. Anyone who may see the lead may (a colleague covering a call).

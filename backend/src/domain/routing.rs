@@ -93,13 +93,15 @@ pub async fn directory(db: &impl ConnectionTrait) -> DomainResult<Directory> {
     })
 }
 
+/// Teams and the reps in them: round robins and least-loaded rules hand leads to reps,
+/// not to the team's manager.
 fn teams_of(teams: &[team::Model], users: &[user::Model]) -> BTreeMap<String, Team> {
     teams
         .iter()
         .map(|t| {
             let mut member_ids: Vec<String> = users
                 .iter()
-                .filter(|u| u.team_id == Some(t.id))
+                .filter(|u| u.team_id == Some(t.id) && Role::from(u.role) == Role::Rep)
                 .map(|u| u.id.to_string())
                 .collect();
             member_ids.sort();

@@ -36,6 +36,19 @@ impl Task {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The deal the task is about, if any.
+    async fn opportunity(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::pipeline::Opportunity>> {
+        let Some(id) = self.0.opportunity_id else {
+            return Ok(None);
+        };
+        Ok(super::pipeline::opportunities_of_lead(ctx, self.0.lead_id)
+            .await?
+            .into_iter()
+            .find(|o| o.deal.id == id))
+    }
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -141,6 +154,8 @@ pub struct TaskCreateInput {
     pub due_at: DateTime<Utc>,
     /// Who does it; you when omitted.
     pub assignee_id: Option<ID>,
+    /// The lead's deal the task is about.
+    pub opportunity_id: Option<ID>,
 }
 
 #[derive(InputObject)]
@@ -273,6 +288,11 @@ impl ActivitiesMutation {
                 .assignee_id
                 .as_ref()
                 .map(|id| parse_id("assigneeId", id))
+                .transpose()?,
+            opportunity_id: input
+                .opportunity_id
+                .as_ref()
+                .map(|id| parse_id("opportunityId", id))
                 .transpose()?,
         };
         Ok(

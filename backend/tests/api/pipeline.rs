@@ -465,3 +465,104 @@ async fn pipelines_are_configurable_and_checked() {
     assert_eq!(list["data"]["pipelines"].as_array().unwrap().len(), 2);
     assert_eq!(list["data"]["pipelines"][0]["isDefault"], true);
 }
+
+#[tokio::test]
+async fn tasks_on_deals_show_in_my_day_and_remind_when_due() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (lead, version) = sql_lead(&app, &admin, "周敏", "宁波港通物流").await;
+    let deal = convert(&app, &admin, &lead, version, "30000").await;
+    let deal_id = deal["opportunity"]["id"].as_str().unwrap().to_string();
+    let create = "mutation($input: TaskCreateInput!) { taskCreate(input: $input) {
+        task { id title opportunity { id name } } userErrors { field message } } }";
+    let due = chrono::Utc::now() + chrono::Duration::hours(1);
+    let call = app
+        .gql(
+            Some(&admin),
+            create,
+            json!({ "input": { "leadId": lead, "opportunityId": deal_id, "title": "发报价单", "dueAt": due } }),
+        )
+        .await;
+    assert_eq!(
+        call["data"]["taskCreate"]["userErrors"],
+        json!([]),
+        "{call}"
+    );
+    assert_eq!(
+        call["data"]["taskCreate"]["task"]["opportunity"]["id"],
+        deal_id.as_str()
+    );
+    let done_early = app
+        .gql(
+            Some(&admin),
+            create,
+            json!({ "input": { "leadId": lead, "title": "确认预算", "dueAt": due } }),
+        )
+        .await;
+    let done_id = done_early["data"]["taskCreate"]["task"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.gql(
+        Some(&admin),
+        "mutation($id: ID!) { taskComplete(input: { id: $id }) { userErrors { message } } }",
+        json!({ "id": done_id }),
+    )
+    .await;
+    // A deal of another lead is refused.
+    let (other, other_version) = sql_lead(&app, &admin, "吴昊", "厦门海川").await;
+    let wrong = app
+        .gql(
+            Some(&admin),
+            create,
+            json!({ "input": { "leadId": other, "opportunityId": deal_id, "title": "x", "dueAt": due } }),
+        )
+        .await;
+    assert_eq!(
+        wrong["data"]["taskCreate"]["userErrors"][0]["field"],
+        "opportunityId"
+    );
+    let _ = other_version;
+
+    let my_day = app
+        .gql(
+            Some(&admin),
+            "{ myTasks { title opportunity { name } } }",
+            json!({}),
+        )
+        .await;
+    let titles: Vec<&str> = my_day["data"]["myTasks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{my_day}"))
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["发报价单"]);
+
+    // An hour later the open task reminds its assignee, once; the done one does not.
+    app.config.clock.advance(chrono::Duration::minutes(61));
+    app.server.jobs.wake();
+    let mut reminders = Vec::new();
+    for _ in 0..250 {
+        let notes = app
+            .gql(
+                Some(&admin),
+                "{ notifications(first: 20) { items { kind data } } }",
+                json!({}),
+            )
+            .await;
+        reminders = notes["data"]["notifications"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "TASK_DUE")
+            .cloned()
+            .collect();
+        if !reminders.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0]["data"]["title"], "发报价单");
+}
