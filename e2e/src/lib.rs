@@ -25,6 +25,8 @@ const POLL: Duration = Duration::from_millis(100);
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "pw-admin-e2e-2024";
+/// The password of every user [`TestApp::create_user`] makes.
+pub const USER_PASSWORD: &str = "e2e-password-2024";
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
@@ -131,7 +133,7 @@ impl TestApp {
             .graphql(
                 Some(&token),
                 "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id } userErrors { field code } } }",
-                json!({ "input": { "email": email, "name": name, "password": "e2e-password-2024", "role": role } }),
+                json!({ "input": { "email": email, "name": name, "password": USER_PASSWORD, "role": role } }),
             )
             .await?;
         data["userCreate"]["user"]["id"]
@@ -471,15 +473,22 @@ impl Browser {
         }
     }
 
-    /// Signs in through the login page and waits for the app shell.
+    /// Signs in as the administrator through the login page and waits for the app shell.
     pub async fn sign_in(&self, app: &TestApp) -> Result<()> {
+        self.sign_in_as(app, &app.admin_email, &app.admin_password)
+            .await
+    }
+
+    /// Signs in as anyone through the login page and waits for the app shell (users made
+    /// by [`TestApp::create_user`] have the password [`USER_PASSWORD`]).
+    pub async fn sign_in_as(&self, app: &TestApp, email: &str, password: &str) -> Result<()> {
         self.goto(&app.url("/login")).await?;
-        self.fill("[data-testid=login-email]", &app.admin_email)
-            .await?;
-        self.fill("[data-testid=login-password]", &app.admin_password)
-            .await?;
+        self.fill("[data-testid=login-email]", email).await?;
+        self.fill("[data-testid=login-password]", password).await?;
         self.click("[data-testid=login-submit]").await?;
-        self.find("[data-testid=app-shell]").await?;
+        self.find("[data-testid=app-shell]")
+            .await
+            .with_context(|| format!("signing in as {email}"))?;
         Ok(())
     }
 

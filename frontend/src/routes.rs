@@ -63,6 +63,8 @@ pub enum Route {
     SettingsApiKeys,
     #[at("/settings/sla")]
     SettingsSla,
+    #[at("/settings/pipeline")]
+    SettingsPipeline,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -91,6 +93,9 @@ pub fn switch(route: Route) -> Html {
             html! { <Shell><SettingsPage tab={SettingsTab::ApiKeys} /></Shell> }
         }
         Route::SettingsSla => html! { <Shell><SettingsPage tab={SettingsTab::Sla} /></Shell> },
+        Route::SettingsPipeline => {
+            html! { <Shell><SettingsPage tab={SettingsTab::Pipeline} /></Shell> }
+        }
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -7,6 +7,8 @@ use anyhow::Result;
 use leadflow_e2e::{serial, Browser, TestApp};
 use serde_json::json;
 
+mod routing;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_signs_in_switches_to_chinese_creates_a_rep_and_signs_out() -> Result<()> {
     let _one_at_a_time = serial().await;
@@ -475,14 +477,15 @@ async fn a_lead_is_captured_by_hand_found_in_the_list_and_merged_on_the_second_t
         .await?;
     browser.screenshot("34-lead-merged").await?;
 
-    // The pool: the same list, only unowned leads, and no pretend claim button.
+    // The pool: the same list, only unowned leads, each with a claim button under the
+    // daily claim allowance (claiming itself is in routing.rs).
     browser.click("[data-testid=nav-pool]").await?;
     browser.wait_for_path("/pool").await?;
     browser
-        .wait_for_text(
-            "[data-testid=pool-claim-note]",
-            "Claiming arrives with lead routing",
-        )
+        .wait_for_attr("[data-testid=pool-claim-status]", "data-remaining", "20")
+        .await?;
+    browser
+        .find("[data-testid=lead-row] [data-testid=pool-claim]")
         .await?;
     browser
         .wait_for_text(

@@ -381,11 +381,14 @@ pub struct Assignment {
     /// `None` for automatic changes (a rule, an SLA recycle).
     pub actor: Option<UserRef>,
     pub note: Option<String>,
+    /// The routing rule that decided (`fallback` when none matched), for rule assignments.
+    #[serde(default)]
+    pub rule_label: Option<String>,
     pub created_at: String,
 }
 
 pub const ASSIGNMENT_FIELDS: &str =
-    "id from { id name } to { id name } reason actor { id name } note createdAt";
+    "id from { id name } to { id name } reason actor { id name } note ruleLabel createdAt";
 
 /// The first-contact clock of the current owner; thresholds are wall-clock instants.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

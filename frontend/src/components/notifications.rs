@@ -42,6 +42,13 @@ pub fn notification_text(i18n: &I18n, n: &Notification) -> String {
             i18n.tf(Key::NotifLeadClaimedBy, &[("owner", owner), ("name", name)])
         }
         (NotificationKind::LeadClaimed, None) => i18n.tf(Key::NotifLeadClaimed, &[("name", name)]),
+        (NotificationKind::TaskDue, _) => i18n.tf(
+            Key::NotifTaskDue,
+            &[
+                ("title", n.data_str("title").unwrap_or_default()),
+                ("name", name),
+            ],
+        ),
     }
 }
 
@@ -129,12 +136,14 @@ pub fn NotificationBell() -> Html {
     let navigator = use_navigator();
     let inbox = use_reducer(Inbox::default);
     let open = use_state(|| false);
+    // The socket is up: live notifications will arrive (`data-live` on the bell).
+    let connected = use_state(|| false);
     let live: Rc<std::cell::RefCell<Option<Subscription>>> = use_mut_ref(|| None);
 
     // The latest on mount, then live; after a dropped socket, the latest again.
     {
         let (client, dispatcher, live) = (client.clone(), inbox.dispatcher(), live.clone());
-        let (toaster, i18n) = (toaster.clone(), i18n.clone());
+        let (toaster, i18n, connected) = (toaster.clone(), i18n.clone(), connected.clone());
         use_effect_with((), move |_| {
             reload(client.clone(), dispatcher.clone());
             let dropped = Rc::new(std::cell::Cell::new(false));
@@ -143,6 +152,7 @@ pub fn NotificationBell() -> Html {
                 Callback::from(
                     move |event: SubscriptionEvent<LiveNotification>| match event {
                         SubscriptionEvent::Connected => {
+                            connected.set(true);
                             if dropped.replace(false) {
                                 reload(client.clone(), dispatcher.clone());
                             }
@@ -158,8 +168,12 @@ pub fn NotificationBell() -> Html {
                             toaster.show(toast);
                             dispatcher.dispatch(InboxAction::Arrived(n));
                         }
-                        SubscriptionEvent::Reconnecting => dropped.set(true),
+                        SubscriptionEvent::Reconnecting => {
+                            connected.set(false);
+                            dropped.set(true);
+                        }
                         SubscriptionEvent::Failed(err) => {
+                            connected.set(false);
                             gloo::console::warn!(format!("notifications subscription: {err:?}"))
                         }
                     },
@@ -268,6 +282,7 @@ pub fn NotificationBell() -> Html {
     html! {
         <div class="notif" onkeydown={on_key}>
             <button type="button" class={classes!("notif-bell", open.then_some("is-open"))} data-testid="notification-bell"
+                    data-live={connected.to_string()}
                     aria-haspopup="true" aria-expanded={open.to_string()} aria-label={bell_label.clone()}
                     title={bell_label} onclick={toggle}>
                 <Icon name={IconName::Bell} size={18} />

@@ -324,12 +324,33 @@ fn FeedHead() -> Html {
     }
 }
 
+/// A routing rule's label as people read it: the server names the fallback `fallback`.
+pub fn rule_label_text(i18n: &I18n, label: &str) -> String {
+    if label == "fallback" {
+        i18n.t(Key::RoutingFallback).to_owned()
+    } else {
+        label.to_owned()
+    }
+}
+
 /// A person's name, or the pool when there is nobody.
 fn person(i18n: &I18n, user: Option<&UserRef>) -> Html {
     match user {
         Some(user) => html! { <span class="owner">{ user.name.clone() }</span> },
         None => html! { <span class="owner owner-pool">{ i18n.t(Key::OwnerPool) }</span> },
     }
+}
+
+/// "From → to"; a lead that went (or stayed) nowhere but the pool reads "→ Pool", not
+/// "Pool → Pool".
+pub fn owner_change(i18n: &I18n, from: Option<&UserRef>, to: Option<&UserRef>) -> Html {
+    html! { <>
+        if from.is_some() || to.is_some() {
+            { person(i18n, from) }
+        }
+        <span class="feed-arrow" aria-hidden="true">{ " → " }</span>
+        { person(i18n, to) }
+    </> }
 }
 
 fn feed_row(i18n: &I18n, row: &FeedRow) -> Html {
@@ -358,7 +379,7 @@ fn feed_row(i18n: &I18n, row: &FeedRow) -> Html {
             </td>
             <td class="feed-change">
                 <div class="cell-text">
-                    { person(i18n, a.from.as_ref()) }<span class="feed-arrow" aria-hidden="true">{ " → " }</span>{ person(i18n, a.to.as_ref()) }
+                    { owner_change(i18n, a.from.as_ref(), a.to.as_ref()) }
                 </div>
             </td>
             <td>
@@ -367,8 +388,8 @@ fn feed_row(i18n: &I18n, row: &FeedRow) -> Html {
                 </span>
             </td>
             <td>
-                if let Some(rule) = &event.rule_label {
-                    <div class="cell-text" title={rule.clone()}>{ rule.clone() }</div>
+                if let Some(rule) = event.rule_label.as_deref().map(|r| rule_label_text(i18n, r)) {
+                    <div class="cell-text" title={rule.clone()}>{ rule }</div>
                 } else { { dash() } }
             </td>
             <td>
@@ -400,6 +421,7 @@ mod tests {
                 reason: AssignmentReason::Rule,
                 actor: None,
                 note: None,
+                rule_label: None,
                 created_at: "2026-05-01T01:00:00Z".into(),
             },
             lead: None,

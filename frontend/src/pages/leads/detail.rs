@@ -16,6 +16,7 @@ use super::facts::FactsPanel;
 use super::form::Captured;
 use super::match_key;
 use super::ownership::OwnershipCard;
+use super::qualification::QualificationCards;
 use super::score::ScoreCard;
 use super::tasks::LeadTasks;
 use super::timeline::Timeline;
@@ -124,6 +125,9 @@ pub fn LeadDetailPage(props: &LeadDetailPageProps) -> Html {
                     <div class="lead-detail-column">
                         <FactsPanel key={format!("{}-{}", lead.id, lead.version)} lead={(**lead).clone()}
                                     on_reload={refresh.clone()} />
+                        <QualificationCards lead_id={lead.id.clone()} person_name={lead.person_name.clone()}
+                                            company={lead.company.clone()} on_changed={refresh.clone()}
+                                            revision={format!("{}-{}", lead.version, lead.updated_at)} />
                         <OwnershipCard lead_id={lead.id.clone()} lead_name={lead.person_name.clone()}
                                        owner={lead.owner.clone()} on_changed={refresh.clone()}
                                        revision={format!("{}-{:?}", lead.updated_at, lead.owner.as_ref().map(|o| &o.id))} />

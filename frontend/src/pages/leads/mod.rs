@@ -5,7 +5,8 @@
 //! - [`form`] captures a lead by hand; [`detail`] and [`timeline`] show one lead, and
 //!   its work panel: [`facts`] (view and edit), [`activity`] (log a call...), [`tasks`],
 //!   and [`score`], the score breakdown and predictive win probability; [`ownership`]
-//!   is its owner, first-contact clock and owner history.
+//!   is its owner, first-contact clock and owner history; [`qualification`] is its BANT
+//!   answers, "Convert to opportunity" and its deals.
 //! - [`my_tasks`] is the user's day at the top of the list: overdue, today, later.
 //! - [`export`] downloads the list, as filtered, as CSV; the import and duplicates
 //!   pages ([`crate::pages::lead_import`], [`crate::pages::duplicates`]) start here too.
@@ -13,7 +14,7 @@
 //! - [`badges`] holds the small pieces (stage, score, owner) the list and detail share.
 
 mod activity;
-mod badges;
+pub mod badges;
 mod bulk;
 pub mod detail;
 mod export;
@@ -23,6 +24,7 @@ pub mod list;
 mod my_tasks;
 mod ownership;
 mod params;
+mod qualification;
 mod score;
 mod table;
 mod tasks;

@@ -22,6 +22,7 @@ use crate::api::{use_client, ApiError};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::toast::{use_toaster, Toast};
 use crate::i18n::{assignment_reason_key, sla_state_key, use_i18n, I18n, Key};
+use crate::pages::feed::{owner_change, rule_label_text};
 use crate::pages::pool::{can_claim, ClaimButton};
 use crate::session::use_session;
 
@@ -285,9 +286,7 @@ fn assignments_view(i18n: &I18n, assignments: &[Assignment]) -> Html {
                 <li key={a.id.clone()} class="assignment" data-testid="lead-assignment" data-reason={a.reason.as_str()}>
                     <div class="assignment-head">
                         <span class="assignment-change">
-                            { person(i18n, a.from.as_ref()) }
-                            <span class="feed-arrow" aria-hidden="true">{ " → " }</span>
-                            { person(i18n, a.to.as_ref()) }
+                            { owner_change(i18n, a.from.as_ref(), a.to.as_ref()) }
                         </span>
                         <span class={classes!("badge", "reason", format!("reason-{}", a.reason.as_str()))}>
                             { i18n.t(assignment_reason_key(a.reason)) }
@@ -302,8 +301,17 @@ fn assignments_view(i18n: &I18n, assignments: &[Assignment]) -> Html {
                             { i18n.relative(&a.created_at) }
                         </time>
                     </div>
+                    if let Some(rule) = &a.rule_label {
+                        <div class="assignment-rule" data-testid="lead-assignment-rule">
+                            <span class="assignment-rule-label">{ i18n.t(Key::FeedRule) }</span>
+                            { rule_label_text(i18n, rule) }
+                        </div>
+                    }
                     if let Some(note) = a.note.as_ref().filter(|n| !n.trim().is_empty()) {
-                        <div class="assignment-note">{ note.clone() }</div>
+                        // A rule's note is the engine's account of the decision: detail.
+                        <div class={classes!("assignment-note", a.rule_label.is_some().then_some("is-explanation"))}>
+                            { note.clone() }
+                        </div>
                     }
                 </li>
             }) }

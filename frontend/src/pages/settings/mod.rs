@@ -1,9 +1,11 @@
-//! Settings: users, teams, API keys and SLA policies, one tab each, for administrators.
+//! Settings: users, teams, API keys, SLA policies and the pipeline, one tab each, for
+//! administrators.
 //!
 //! Managers also read the SLA policies; other roles see a calm explanation instead of a
-//! wall of FORBIDDEN errors.
+//! wall of FORBIDDEN errors. Everyone reads the Pipeline tab (stages, lost reasons).
 
 mod api_keys;
+mod pipeline;
 mod sla;
 mod teams;
 mod user_form;
@@ -26,14 +28,16 @@ pub enum SettingsTab {
     Teams,
     ApiKeys,
     Sla,
+    Pipeline,
 }
 
 impl SettingsTab {
-    const ALL: [SettingsTab; 4] = [
+    const ALL: [SettingsTab; 5] = [
         SettingsTab::Users,
         SettingsTab::Teams,
         SettingsTab::ApiKeys,
         SettingsTab::Sla,
+        SettingsTab::Pipeline,
     ];
 
     fn route(self) -> Route {
@@ -42,6 +46,7 @@ impl SettingsTab {
             SettingsTab::Teams => Route::SettingsTeams,
             SettingsTab::ApiKeys => Route::SettingsApiKeys,
             SettingsTab::Sla => Route::SettingsSla,
+            SettingsTab::Pipeline => Route::SettingsPipeline,
         }
     }
 
@@ -51,6 +56,7 @@ impl SettingsTab {
             SettingsTab::Teams => Key::TabTeams,
             SettingsTab::ApiKeys => Key::TabApiKeys,
             SettingsTab::Sla => Key::TabSla,
+            SettingsTab::Pipeline => Key::TabPipeline,
         }
     }
 
@@ -60,6 +66,7 @@ impl SettingsTab {
             SettingsTab::Teams => IconName::Leads,
             SettingsTab::ApiKeys => IconName::Key,
             SettingsTab::Sla => IconName::Clock,
+            SettingsTab::Pipeline => IconName::Pipeline,
         }
     }
 
@@ -69,6 +76,7 @@ impl SettingsTab {
             SettingsTab::Teams => "tab-teams",
             SettingsTab::ApiKeys => "tab-api-keys",
             SettingsTab::Sla => "tab-sla",
+            SettingsTab::Pipeline => "tab-pipeline",
         }
     }
 }
@@ -94,10 +102,15 @@ pub fn SettingsPage(props: &SettingsPageProps) -> Html {
             SettingsTab::Teams => html! { <teams::TeamsTab /> },
             SettingsTab::ApiKeys => html! { <api_keys::ApiKeysTab /> },
             SettingsTab::Sla => html! { <sla::SlaTab can_edit={true} /> },
+            SettingsTab::Pipeline => html! { <pipeline::PipelineTab can_edit={true} /> },
         },
         // Managers read the SLA policies their teams work under.
         Some(Role::Manager) if props.tab == SettingsTab::Sla => {
             html! { <sla::SlaTab can_edit={false} /> }
+        }
+        // Everyone reads how leads qualify and how deals move.
+        Some(_) if props.tab == SettingsTab::Pipeline => {
+            html! { <pipeline::PipelineTab can_edit={false} /> }
         }
         Some(_) => html! {
             <div class="card">

@@ -358,7 +358,7 @@ pub fn SlaTab(props: &SlaTabProps) -> Html {
         },
         Some(Ok(policies)) => html! {
             <div class="card table-wrap">
-                <table class="table" data-testid="sla-table">
+                <table class="table sla-table" data-testid="sla-table">
                     { head.clone() }
                     <tbody>
                         { for policies.iter().map(|p| {
@@ -373,7 +373,7 @@ pub fn SlaTab(props: &SlaTabProps) -> Html {
                             html! {
                                 <tr key={p.id.clone()} data-testid="sla-policy-row" data-name={p.name.clone()}>
                                     <td class="cell-primary">{ p.name.clone() }</td>
-                                    <td class={classes!(p.team.is_none().then_some("cell-secondary"))}>{ team_name(p) }</td>
+                                    <td class={classes!("c-nowrap", p.team.is_none().then_some("cell-secondary"))}>{ team_name(p) }</td>
                                     <td class="sla-thresholds">
                                         { i18n.tf(Key::SlaThresholds, &[
                                             ("remind", &p.remind_after_minutes.to_string()),
@@ -383,7 +383,7 @@ pub fn SlaTab(props: &SlaTabProps) -> Html {
                                         <span class="cell-secondary inline">{ i18n.t(Key::SlaBusinessTime) }</span>
                                     </td>
                                     <td class="cell-secondary">{ working_hours::summary(&i18n, &p.working_hours) }</td>
-                                    <td>{ i18n.t(action_key(p.recycle_action)) }</td>
+                                    <td class="c-nowrap">{ i18n.t(action_key(p.recycle_action)) }</td>
                                     <td class="cell-secondary">
                                         { p.inactivity_days.map_or_else(
                                             || i18n.t(Key::SlaInactivityNever).to_owned(),
