@@ -131,12 +131,16 @@ pub fn runner(state: AppState) -> Runner {
             scoring::run_rescore(&state.db, &state.events, &job).await
         })
         .handle(scoring::DECAY_JOB, |state, job| async move {
-            scoring::run_decay(&state.db, &state.jobs, &job).await
+            let now = state.config.clock.now();
+            scoring::run_decay(&state.db, &state.jobs, now, &job).await
         })
         .handle(
             crate::domain::predictive::SCORE_JOB,
             |state, job| async move { crate::domain::predictive::run_scoring(&state.db, &job).await },
         )
+        .handle(crate::relay::PRUNE_JOB, |state, _job| async move {
+            crate::relay::run_prune(&state.db, state.config.clock.now()).await
+        })
         .handle(crate::domain::activities::TASK_DUE_JOB, |state, job| async move {
             let now = state.config.clock.now();
             crate::domain::activities::run_task_due(&state.db, now, &job).await
@@ -152,7 +156,8 @@ pub fn runner(state: AppState) -> Runner {
         .handle(
             crate::domain::predictive::TRAIN_JOB,
             |state, job| async move {
-                crate::domain::predictive::run_nightly(&state.db, &state.jobs, &job).await
+                let now = state.config.clock.now();
+                crate::domain::predictive::run_nightly(&state.db, &state.jobs, now, &job).await
             },
         )
 }

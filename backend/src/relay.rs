@@ -156,3 +156,58 @@ async fn listen(pool: sea_orm::sqlx::PgPool, wake: Arc<Notify>) {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
+
+/// The daily job that forgets outbox events older than [`OUTBOX_KEEP_DAYS`]: by then
+/// every server has relayed them and no feed reconnects that far back.
+pub const PRUNE_JOB: &str = "outbox_prune";
+pub const OUTBOX_KEEP_DAYS: i64 = 7;
+const PRUNE_BATCH: u64 = 10_000;
+
+pub async fn schedule_prune(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    crate::jobs::ensure_pending(
+        db,
+        PRUNE_JOB,
+        chrono::Utc::now() + chrono::Duration::days(1),
+    )
+    .await
+}
+
+/// Deletes old outbox events in batches (short transactions), then books tomorrow's run.
+pub async fn run_prune(
+    db: &sea_orm::DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let cutoff = now - chrono::Duration::days(OUTBOX_KEEP_DAYS);
+    loop {
+        let old: Vec<i64> = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Seq)
+            .filter(outbox::Column::CreatedAt.lt(cutoff))
+            .order_by_asc(outbox::Column::Seq)
+            .limit(PRUNE_BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = old.last().copied() else {
+            break;
+        };
+        let txn = crate::domain::begin_write(db).await?;
+        outbox::Entity::delete_many()
+            .filter(outbox::Column::Seq.lte(last))
+            .filter(outbox::Column::CreatedAt.lt(cutoff))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        if (old.len() as u64) < PRUNE_BATCH {
+            break;
+        }
+    }
+    crate::jobs::enqueue(
+        db,
+        PRUNE_JOB,
+        serde_json::json!({}),
+        now + chrono::Duration::days(1),
+    )
+    .await?;
+    Ok(())
+}

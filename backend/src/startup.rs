@@ -104,6 +104,7 @@ impl Application {
         crate::domain::predictive::schedule_nightly(&db).await?;
         crate::domain::sla::schedule(&db).await?;
         crate::domain::pipeline::ensure_default(&db).await?;
+        crate::relay::schedule_prune(&db).await?;
         let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
         let listener = TcpListener::bind(config.bind)
             .await

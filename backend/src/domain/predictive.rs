@@ -296,7 +296,13 @@ pub async fn train(
 }
 
 /// The nightly retraining; books the next night's.
-pub async fn run_nightly(db: &DatabaseConnection, queue: &Queue, _job: &Job) -> anyhow::Result<()> {
+/// `now` is the server's clock: tomorrow's run is booked from it.
+pub async fn run_nightly(
+    db: &DatabaseConnection,
+    queue: &Queue,
+    now: chrono::DateTime<Utc>,
+    _job: &Job,
+) -> anyhow::Result<()> {
     if let Ok(Err(refused)) = train(db, queue, Actor::system()).await {
         tracing::info!(%refused, "predictive model not retrained");
     }
@@ -304,7 +310,7 @@ pub async fn run_nightly(db: &DatabaseConnection, queue: &Queue, _job: &Job) -> 
         db,
         TRAIN_JOB,
         serde_json::json!({}),
-        Utc::now() + Duration::days(1),
+        now + Duration::days(1),
     )
     .await?;
     queue.wake();

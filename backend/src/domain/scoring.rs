@@ -637,9 +637,14 @@ fn publish(events: &EventBus, run_id: Uuid) {
 
 /// The daily decay: starts a run with the active model (so quiet leads cool down and
 /// nobody stays MQL-hot on old clicks), and books tomorrow's.
-pub async fn run_decay(db: &DatabaseConnection, queue: &Queue, _job: &Job) -> anyhow::Result<()> {
+/// `now` is the server's clock: decay is counted, and tomorrow's run booked, from it.
+pub async fn run_decay(
+    db: &DatabaseConnection,
+    queue: &Queue,
+    now: DateTime<Utc>,
+    _job: &Job,
+) -> anyhow::Result<()> {
     let txn = begin_write(db).await?;
-    let now = Utc::now();
     if let Some((model, _)) = active(&txn).await? {
         start_run(&txn, model.version, "decay", now).await?;
     }

@@ -787,3 +787,35 @@ async fn two_servers_on_one_postgresql_share_the_feed_and_the_sla_jobs() {
     assert_eq!(kinds_of(&a, &boss_token).await, vec!["SLA_ESCALATION"]);
     b_app.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn outbox_events_are_forgotten_after_a_week() {
+    use leadflow::entity::outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for i in 0..3 {
+        capture(
+            &app,
+            &admin,
+            json!({ "personName": format!("旧事件{i}"), "email": format!("old{i}@x.cn") }),
+        )
+        .await;
+    }
+    let last = leadflow::relay::last_seq(&app.server.db).await.unwrap();
+    assert!(last >= 3);
+    let old = || async {
+        outbox::Entity::find()
+            .filter(outbox::Column::Seq.lte(last))
+            .count(&app.server.db)
+            .await
+            .unwrap()
+    };
+    app.config.clock.advance(chrono::Duration::days(6));
+    app.server.jobs.wake();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(old().await > 0, "kept for a week");
+    app.config.clock.advance(chrono::Duration::days(2));
+    app.server.jobs.wake();
+    eventually("the prune", || async { (old().await == 0).then_some(()) }).await;
+}

@@ -516,9 +516,14 @@ async fn the_daily_decay_job_cools_down_quiet_leads() {
         payload,
         attempt: 1,
     };
-    scoring::run_decay(&app.server.db, &queue, &job(scoring::DECAY_JOB, json!({})))
-        .await
-        .unwrap();
+    scoring::run_decay(
+        &app.server.db,
+        &queue,
+        Utc::now(),
+        &job(scoring::DECAY_JOB, json!({})),
+    )
+    .await
+    .unwrap();
     let run = rescore_run::Entity::find()
         .filter(rescore_run::Column::Reason.eq("decay"))
         .one(&app.server.db)
