@@ -246,6 +246,21 @@ fn search_condition(backend: DbBackend, term: &str) -> Condition {
                 [query],
             ))
         }
+        // Too short for trigrams: read the search table, far narrower than the leads.
+        DbBackend::Sqlite => {
+            let body = if lowered.chars().any(|c| c.is_ascii_alphabetic()) {
+                "lower(s.body)"
+            } else {
+                "s.body"
+            };
+            Condition::all().add(Expr::cust_with_values(
+                format!(
+                    "leads.id IN (SELECT d.lead_id FROM lead_search s \
+                     JOIN lead_search_docs d ON d.doc = s.rowid WHERE instr({body}, ?) > 0)"
+                ),
+                [lowered],
+            ))
+        }
         DbBackend::Postgres => {
             let text = Expr::cust(leadflow_migrations::PG_SEARCH_EXPR);
             let mut any = Condition::any().add(text.clone().like(like_pattern(&lowered)));
