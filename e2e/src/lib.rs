@@ -288,6 +288,75 @@ impl Browser {
         }
     }
 
+    /// Waits until the element matching `css` shows exactly `expected` (trimmed) — for
+    /// numbers, where "¥50,000" must not pass for "¥150,000".
+    pub async fn wait_for_exact_text(&self, css: &str, expected: &str) -> Result<Element> {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if text.trim() == expected {
+                        return Ok(element);
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() >= deadline {
+                bail!("`{css}` never showed exactly {expected:?} (last text: {last:?})");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Drags the element matching `source` onto the one matching `target` with HTML5
+    /// drag and drop. WebDriver's pointer actions do not fire HTML5 drag events in
+    /// Chromium, so this dispatches the events a real drag fires, in order, sharing one
+    /// `DataTransfer`: `dragstart` on the source, `dragenter` and `dragover` on the
+    /// target, then `drop` on the target and `dragend` on the source. Fails when the
+    /// target did not accept the drop (a drop zone calls `preventDefault` on `dragover`).
+    pub async fn drag_and_drop(&self, source: &str, target: &str) -> Result<()> {
+        self.find(source).await?;
+        self.find(target).await?;
+        let accepted = self
+            .client
+            .execute(
+                r#"
+                const source = document.querySelector(arguments[0]);
+                const target = document.querySelector(arguments[1]);
+                const dataTransfer = new DataTransfer();
+                const fire = (el, type) => {
+                    const rect = el.getBoundingClientRect();
+                    const event = new DragEvent(type, {
+                        bubbles: true,
+                        cancelable: true,
+                        composed: true,
+                        dataTransfer,
+                        clientX: rect.left + rect.width / 2,
+                        clientY: rect.top + Math.min(rect.height / 2, 40),
+                    });
+                    // dispatchEvent is false when a listener called preventDefault.
+                    return !el.dispatchEvent(event);
+                };
+                fire(source, 'dragstart');
+                fire(target, 'dragenter');
+                const accepted = fire(target, 'dragover');
+                if (accepted) {
+                    fire(target, 'drop');
+                }
+                fire(source, 'dragend');
+                return accepted;
+                "#,
+                vec![json!(source), json!(target)],
+            )
+            .await
+            .with_context(|| format!("dragging `{source}` onto `{target}`"))?;
+        if accepted != Value::Bool(true) {
+            bail!("`{target}` did not accept the drop of `{source}` (dragover not cancelled)");
+        }
+        Ok(())
+    }
+
     /// Waits until the form control matching `css` holds a value containing `expected`
     /// (inputs and textareas keep their text in `value`, not in their children).
     pub async fn wait_for_value(&self, css: &str, expected: &str) -> Result<String> {
