@@ -164,6 +164,30 @@ impl TestApp {
             .to_string()
     }
 
+    /// Captures a lead through the API; gives its id.
+    pub async fn capture_lead(&self, token: &str, input: Value) -> String {
+        let body = self
+            .gql(
+                Some(token),
+                "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { field message } } }",
+                json!({ "input": input }),
+            )
+            .await;
+        body["data"]["leadCapture"]["leadId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("captured: {body}"))
+            .to_string()
+    }
+
+    /// Signs in a user made by [`TestApp::create_user`]; gives the access token.
+    pub async fn user_token(&self, email: &str) -> String {
+        let login = self.login(email, "rep-password-123").await;
+        login["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{email} signs in: {login}"))
+            .to_string()
+    }
+
     /// Creates a user through the API as the admin; returns the new user's id.
     pub async fn create_user(
         &self,

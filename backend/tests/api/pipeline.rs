@@ -22,17 +22,12 @@ const BOARD: &str =
     openAmount openWeightedAmount } }";
 
 async fn capture(app: &TestApp, token: &str, name: &str, company: &str) -> String {
-    let body = app
-        .gql(
-            Some(token),
-            "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId } }",
-            json!({ "input": { "personName": name, "company": company, "email": format!("{}@example.cn", uuid::Uuid::new_v4().simple()) } }),
-        )
-        .await;
-    body["data"]["leadCapture"]["leadId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_string()
+    let email = format!("{}@example.cn", uuid::Uuid::new_v4().simple());
+    app.capture_lead(
+        token,
+        json!({ "personName": name, "company": company, "email": email }),
+    )
+    .await
 }
 
 /// Captures a lead and qualifies it to SQL; gives its id and version.

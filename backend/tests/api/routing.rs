@@ -15,17 +15,7 @@ const SAVE: &str = "mutation($input: RoutingConfigSaveInput!) { routingConfigSav
     routing { version trigger } userErrors { field message code } } }";
 
 async fn capture(app: &TestApp, token: &str, input: Value) -> String {
-    let body = app
-        .gql(
-            Some(token),
-            "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { field message } } }",
-            json!({ "input": input }),
-        )
-        .await;
-    body["data"]["leadCapture"]["leadId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("captured: {body}"))
-        .to_string()
+    app.capture_lead(token, input).await
 }
 
 async fn team(app: &TestApp, admin: &str, name: &str, manager: Option<&str>) -> String {
@@ -283,20 +273,11 @@ async fn two_reps_claiming_one_lead_at_once_get_one_winner() {
         .await;
     app.create_user(&admin, "b@x.cn", "REP", Some(&team_id))
         .await;
-    let login = |email: &'static str| {
-        let app = &app;
-        async move {
-            app.login(email, "rep-password-123").await["accessToken"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        }
-    };
-    let (a, b) = (login("a@x.cn").await, login("b@x.cn").await);
-    let boss = app.login("boss@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (a, b) = (
+        app.user_token("a@x.cn").await,
+        app.user_token("b@x.cn").await,
+    );
+    let boss = app.user_token("boss@x.cn").await;
 
     for round in 0..5 {
         let lead = capture(
@@ -442,14 +423,8 @@ async fn sla_reminds_escalates_and_recycles_on_its_clock_across_a_restart() {
     assert_eq!(routed["sla"]["state"], "RUNNING");
     assert_eq!(routed["sla"]["policyName"], "首次联系 10 分钟");
 
-    let rep_token = app.login("rep@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let boss_token = app.login("boss@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let rep_token = app.user_token("rep@x.cn").await;
+    let boss_token = app.user_token("boss@x.cn").await;
     let kinds = |token: String| {
         let app = &app;
         async move {
@@ -612,14 +587,8 @@ async fn the_live_feed_delivers_assignments_and_catches_up_after_a_reconnect() {
         "fallback": { "kind": "POOL" }
     });
     save_rules(&app, &admin, rules, "ON_CAPTURE").await;
-    let rep_token = app.login("rep@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let boss_token = app.login("boss@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let rep_token = app.user_token("rep@x.cn").await;
+    let boss_token = app.user_token("boss@x.cn").await;
 
     // A rep may not watch the whole team.
     let mut refused = subscribe(&app, &rep_token, FEED, json!({ "scope": "TEAM" })).await;
@@ -749,10 +718,7 @@ async fn two_servers_on_one_postgresql_share_the_feed_and_the_sla_jobs() {
     save_rules(&a, &admin, rules, "ON_CAPTURE").await;
 
     // The subscriber talks to server B.
-    let boss_token = a.login("boss@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let boss_token = a.user_token("boss@x.cn").await;
     let b_app = TestApp::beside(&a, b);
     let mut feed = subscribe(&b_app, &boss_token, FEED, json!({ "scope": "TEAM" })).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -776,10 +742,7 @@ async fn two_servers_on_one_postgresql_share_the_feed_and_the_sla_jobs() {
         (lead_owner(&a, &admin, &lead).await["sla"]["state"] == "RECYCLED").then_some(())
     })
     .await;
-    let rep_token = a.login("rep@x.cn", "rep-password-123").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let rep_token = a.user_token("rep@x.cn").await;
     assert_eq!(
         kinds_of(&a, &rep_token).await,
         vec!["SLA_RECYCLED", "SLA_REMINDER", "LEAD_ASSIGNED"]

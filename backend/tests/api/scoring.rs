@@ -14,17 +14,7 @@ use crate::helpers::{spawn_app, TestApp};
 use crate::subscriptions::{next_message, open};
 
 async fn capture(app: &TestApp, token: &str, input: Value) -> String {
-    let body = app
-        .gql(
-            Some(token),
-            "mutation($input: LeadCaptureInput!) { leadCapture(input: $input) { leadId userErrors { field message } } }",
-            json!({ "input": input }),
-        )
-        .await;
-    body["data"]["leadCapture"]["leadId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("captured: {body}"))
-        .to_string()
+    app.capture_lead(token, input).await
 }
 
 async fn track(app: &TestApp, token: &str, lead: &str, kind: &str, extra: Value) {

@@ -71,8 +71,8 @@ pub fn Shell(props: &ShellProps) -> Html {
     let role = session.me.as_ref().map(|u| u.role);
     let designs_scoring = matches!(role, Some(Role::Admin | Role::Marketer));
     let reads_routing = matches!(role, Some(Role::Admin | Role::Marketer | Role::Manager));
-    // Reps can open /feed (their own assignments); the menu lists it for those who lead.
-    let watches_feed = matches!(role, Some(Role::Admin | Role::Manager));
+    // Everyone who is given leads follows the feed: reps their own, managers their teams'.
+    let watches_feed = matches!(role, Some(Role::Admin | Role::Manager | Role::Rep));
     let nav = [
         (Route::Leads, Key::NavLeads, IconName::Leads, "nav-leads"),
         (Route::Pool, Key::NavPool, IconName::Pool, "nav-pool"),
