@@ -564,5 +564,81 @@ async fn load_leads(
         lead::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
     txn.commit().await?;
+    load_deals(db, &mut rng).await
+}
+
+/// A deal for every lead that reached the pipeline: open ones spread over the open
+/// stages and closing in the next three months, won ones for customers, lost ones
+/// (with their reason) for a share of the lost leads.
+async fn load_deals(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result<()> {
+    use leadflow_shared::pipeline::StageKind;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    super::pipeline::ensure_default(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo pipeline: {e}"))?;
+    let pipe = super::pipeline::find_pipeline(db, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo pipeline: {e}"))?;
+    let of_kind = |k: StageKind| -> Vec<&crate::entity::pipeline_stage::Model> {
+        pipe.stages
+            .iter()
+            .filter(|s| super::pipeline::kind_of(s) == k)
+            .collect()
+    };
+    let (open, won, lost) = (
+        of_kind(StageKind::Open),
+        of_kind(StageKind::Won),
+        of_kind(StageKind::Lost),
+    );
+    let leads = lead::Entity::find()
+        .filter(lead::Column::Stage.is_in([
+            LeadStage::Opportunity.as_str(),
+            LeadStage::Customer.as_str(),
+            LeadStage::Lost.as_str(),
+        ]))
+        .order_by_asc(lead::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let txn = super::begin_write(db).await?;
+    for l in leads {
+        let stage = LeadStage::parse(&l.stage).unwrap_or(LeadStage::Lead);
+        let (stage_row, closed) = match stage {
+            LeadStage::Opportunity => (*pick(rng, &open), false),
+            LeadStage::Customer => (won[0], true),
+            _ if rng.gen_bool(0.4) => (lost[0], true),
+            _ => continue,
+        };
+        // ¥20,000 to ¥2,000,000 in round thousands.
+        let amount_minor = i64::from(rng.gen_range(20..2_000)) * 1_000 * 100;
+        let expected = if closed {
+            l.updated_at.date_naive()
+        } else {
+            (now + Duration::days(rng.gen_range(5..90))).date_naive()
+        };
+        crate::entity::opportunity::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            lead_id: Set(l.id),
+            pipeline_id: Set(pipe.pipeline.id),
+            stage_id: Set(stage_row.id),
+            name: Set(format!(
+                "{} {}",
+                l.company.clone().unwrap_or_else(|| l.person_name.clone()),
+                pick(rng, &["CRM 项目", "年度采购", "系统升级", "试点合作"])
+            )),
+            amount_minor: Set(amount_minor),
+            currency: Set("CNY".to_string()),
+            expected_close_on: Set(Some(expected)),
+            owner_id: Set(l.owner_id),
+            lost_reason: Set(l.lost_reason.clone().filter(|_| stage == LeadStage::Lost)),
+            version: Set(1),
+            created_at: Set(l.updated_at),
+            updated_at: Set(l.updated_at),
+            closed_at: Set(closed.then_some(l.updated_at)),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
     Ok(())
 }

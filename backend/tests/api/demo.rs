@@ -59,4 +59,31 @@ async fn demo_data_is_a_working_sales_organisation() {
         assert!(e164.starts_with("+861") && e164.len() == 14, "{e164}");
         assert_eq!(l.first_assigned_at.is_some(), l.owner_id.is_some());
     }
+
+    // Every lead in the pipeline has its deal; the board shows them.
+    let in_pipeline = leads
+        .iter()
+        .filter(|l| matches!(l.stage.as_str(), "opportunity" | "customer"))
+        .count();
+    let board = app
+        .gql(
+            Some(admin),
+            "{ pipelineBoard(perColumn: 1) { columns { stage { kind } count } } }",
+            json!({}),
+        )
+        .await;
+    let columns = board["data"]["pipelineBoard"]["columns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{board}"))
+        .clone();
+    let count = |kind: &str| -> i64 {
+        columns
+            .iter()
+            .filter(|c| c["stage"]["kind"] == kind)
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum()
+    };
+    assert!(in_pipeline > 0);
+    assert_eq!((count("OPEN") + count("WON")) as usize, in_pipeline);
+    assert!(count("LOST") > 0);
 }
