@@ -56,7 +56,7 @@ impl Visibility {
         })
     }
 
-    fn condition(&self) -> Condition {
+    pub(crate) fn condition(&self) -> Condition {
         match self {
             Visibility::All => Condition::all(),
             Visibility::OwnersAndPool(owners) => Condition::any()

@@ -404,8 +404,11 @@ pub struct Simulation {
 /// The most leads a simulation replays.
 pub const MAX_SIMULATED: u64 = 5_000;
 
+/// Only leads `visibility` lets the designer see are replayed: a manager simulates
+/// with their teams' leads and the pool.
 pub async fn simulation(
     db: &DatabaseConnection,
+    visibility: &super::leads::Visibility,
     days: u32,
     now: DateTime<Utc>,
 ) -> DomainResult<Simulation> {
@@ -420,6 +423,7 @@ pub async fn simulation(
     let mut leads = lead::Entity::find()
         .filter(lead::Column::CreatedAt.gte(since))
         .filter(lead::Column::MergedInto.is_null())
+        .filter(visibility.condition())
         .order_by_desc(lead::Column::CreatedAt)
         .limit(MAX_SIMULATED)
         .all(db)

@@ -11,14 +11,16 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Json, Object, SimpleObject, Subscription, ID};
 use chrono::{DateTime, Utc};
 use futures_util::{stream, Stream, StreamExt};
-use leadflow_shared::{FeedScope, NotificationKind, Role};
+use leadflow_shared::{ApiScope, FeedScope, NotificationKind, Role};
+
+use crate::auth::Principal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
 use super::assignments::Assignment;
 use super::errors::{internal, payload, ErrorCode, UserError};
-use super::guards::{current_user, RoleGuard};
+use super::guards::{current_user, principal, AccessGuard, RoleGuard};
 use super::leads::Lead;
 use super::users::parse_id;
 use crate::app::AppState;
@@ -39,7 +41,8 @@ struct Audience {
     owners: Option<HashSet<Uuid>>,
     /// Leads routed to (or left in) the pool.
     pool: bool,
-    visibility: Arc<Visibility>,
+    /// Whose leads the viewer may read; `None`: none (the event, not the lead).
+    visibility: Option<Arc<Visibility>>,
 }
 
 impl Audience {
@@ -64,6 +67,19 @@ impl Audience {
 
 async fn audience(ctx: &Context<'_>, scope: FeedScope) -> async_graphql::Result<Audience> {
     let state = ctx.data_unchecked::<AppState>();
+    // An integration's key with `assignments:subscribe` follows every assignment; it
+    // sees the leads themselves only with `leads:read` too.
+    if let Principal::ApiKey(key) = principal(ctx)? {
+        if scope != FeedScope::All {
+            return Err(ErrorCode::Forbidden.error("an API key follows the ALL feed"));
+        }
+        let reads_leads = key.scopes.contains(&ApiScope::LeadsRead);
+        return Ok(Audience {
+            owners: None,
+            pool: true,
+            visibility: reads_leads.then(|| Arc::new(Visibility::All)),
+        });
+    }
     let me = current_user(ctx)?;
     let visibility = Visibility::for_user(&state.db, me.id, me.role)
         .await
@@ -76,7 +92,7 @@ async fn audience(ctx: &Context<'_>, scope: FeedScope) -> async_graphql::Result<
     if !allowed {
         return Err(ErrorCode::Forbidden.error(match scope {
             FeedScope::Team => "only managers follow a team's assignments",
-            _ => "only admins follow every assignment",
+            _ => "only admins and marketers follow every assignment",
         }));
     }
     let owners = match (scope, &visibility) {
@@ -89,7 +105,7 @@ async fn audience(ctx: &Context<'_>, scope: FeedScope) -> async_graphql::Result<
     Ok(Audience {
         pool: scope != FeedScope::Mine,
         owners,
-        visibility: Arc::new(visibility),
+        visibility: Some(Arc::new(visibility)),
     })
 }
 
@@ -97,7 +113,7 @@ async fn audience(ctx: &Context<'_>, scope: FeedScope) -> async_graphql::Result<
 pub struct AssignmentEvent {
     seq: i64,
     assignment: assignment::Model,
-    visibility: Arc<Visibility>,
+    visibility: Option<Arc<Visibility>>,
 }
 
 #[Object]
@@ -112,12 +128,13 @@ impl AssignmentEvent {
     /// `null` when the viewer may no longer see the lead.
     async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {
         let state = ctx.data_unchecked::<AppState>();
-        Ok(
-            find_visible(&state.db, &self.visibility, self.assignment.lead_id)
-                .await
-                .map_err(internal)?
-                .map(Lead),
-        )
+        let Some(visibility) = &self.visibility else {
+            return Ok(None);
+        };
+        Ok(find_visible(&state.db, visibility, self.assignment.lead_id)
+            .await
+            .map_err(internal)?
+            .map(Lead))
     }
     /// The routing rule that decided, for rule assignments.
     async fn rule_label(&self) -> Option<&str> {
@@ -371,9 +388,9 @@ pub struct FeedSubscription;
 #[Subscription]
 impl FeedSubscription {
     /// Assignments in `scope` as they happen. A rep follows MINE; a manager MINE or
-    /// TEAM (their teams and the pool); an admin any. With `after` (a cursor), first
-    /// the events since then.
-    #[graphql(guard = "RoleGuard::any_user()")]
+    /// TEAM (their teams and the pool); an admin or marketer any; an API key with
+    /// `assignments:subscribe` ALL. With `after` (a cursor), first the events since then.
+    #[graphql(guard = "AccessGuard::users_or_key(ApiScope::AssignmentsSubscribe)")]
     async fn assignment_events(
         &self,
         ctx: &Context<'_>,

@@ -27,8 +27,10 @@ use crate::domain::pipeline::{self, BoardFilter as DomainFilter};
 use crate::entity::{opportunity, pipeline_stage};
 use crate::events::OutboxEvent;
 
-/// Who works deals.
+/// Who reads the pipeline.
 const SELLERS: &[Role] = &[Role::Admin, Role::Manager, Role::Rep, Role::Marketer];
+/// Who works deals: marketers read the pipeline, sales changes it.
+const DEAL_WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Rep];
 
 pub struct PipelineStage(pub pipeline_stage::Model);
 
@@ -595,7 +597,7 @@ pub struct PipelineMutation;
 #[Object]
 impl PipelineMutation {
     /// Turns an SQL into an opportunity in the pipeline's first stage.
-    #[graphql(guard = "RoleGuard::new(SELLERS)")]
+    #[graphql(guard = "RoleGuard::new(DEAL_WORKERS)")]
     async fn lead_convert(
         &self,
         ctx: &Context<'_>,
@@ -658,7 +660,7 @@ impl PipelineMutation {
 
     /// Moves a deal to another stage (the kanban's drag and drop). Won makes the lead a
     /// customer with an account; lost needs a reason.
-    #[graphql(guard = "RoleGuard::new(SELLERS)")]
+    #[graphql(guard = "RoleGuard::new(DEAL_WORKERS)")]
     async fn opportunity_move(
         &self,
         ctx: &Context<'_>,
@@ -688,7 +690,7 @@ impl PipelineMutation {
         })
     }
 
-    #[graphql(guard = "RoleGuard::new(SELLERS)")]
+    #[graphql(guard = "RoleGuard::new(DEAL_WORKERS)")]
     async fn opportunity_update(
         &self,
         ctx: &Context<'_>,
@@ -739,7 +741,7 @@ impl PipelineMutation {
     }
 
     /// Records budget, authority, need and timeline on a lead.
-    #[graphql(guard = "RoleGuard::new(SELLERS)")]
+    #[graphql(guard = "RoleGuard::new(DEAL_WORKERS)")]
     async fn lead_set_bant(
         &self,
         ctx: &Context<'_>,

@@ -178,7 +178,11 @@ impl RoutingQuery {
     ) -> async_graphql::Result<RoutingSimulationData> {
         let state = ctx.data_unchecked::<AppState>();
         let days = u32::try_from(days).unwrap_or(0);
-        let sim = match routing::simulation(&state.db, days, Utc::now()).await {
+        let me = current_user(ctx)?;
+        let visibility = crate::domain::leads::Visibility::for_user(&state.db, me.id, me.role)
+            .await
+            .map_err(internal)?;
+        let sim = match routing::simulation(&state.db, &visibility, days, Utc::now()).await {
             Ok(sim) => sim,
             Err(crate::error::DomainError::Invalid(problems)) => {
                 return Err(super::errors::ErrorCode::BadRequest.error(

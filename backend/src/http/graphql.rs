@@ -10,9 +10,10 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::app::HttpState;
-use crate::auth::Authentication;
+use crate::auth::{Authentication, Principal};
 use crate::domain::sessions;
 use crate::graphql::{self as gql, ErrorCode};
+use leadflow_shared::Role;
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers
@@ -55,7 +56,11 @@ pub async fn subscriptions(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let app = s.app.clone();
-            GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
+            // Listen before anyone can sign in on this socket, so no change is missed.
+            let changes = s.app.events.subscribe_users();
+            let (signed_in, who) = tokio::sync::oneshot::channel::<(uuid::Uuid, Role)>();
+            let signed_in = std::sync::Mutex::new(Some(signed_in));
+            let served = GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
                 .on_connection_init(move |payload| async move {
                     let token = connection_token(&payload);
                     let auth = sessions::authenticate(&app.db, &app.keys, token.as_deref())
@@ -67,11 +72,58 @@ pub async fn subscriptions(
                     if let Authentication::Rejected(why) = auth {
                         return Err(async_graphql::Error::new(why));
                     }
+                    if let Authentication::Authenticated(Principal::User(user)) = &auth {
+                        if let Some(tx) = signed_in.lock().ok().and_then(|mut t| t.take()) {
+                            let _ = tx.send((user.id, user.role));
+                        }
+                    }
                     Ok(gql::connection_data(&app, auth, addr.ip()))
                 })
-                .serve()
-                .await
+                .serve();
+            tokio::select! {
+                () = served => {}
+                () = access_ends(s.app.db.clone(), changes, who) => {
+                    tracing::info!("closing a WebSocket: its user was deactivated or changed role");
+                }
+            }
         })
+}
+
+/// Resolves when the user signed in on a socket may no longer have what they
+/// subscribed to: deactivated, or given another role. Never resolves for API keys or a
+/// socket nobody signed in on.
+async fn access_ends(
+    db: sea_orm::DatabaseConnection,
+    mut changes: tokio::sync::broadcast::Receiver<crate::events::UserChanged>,
+    who: tokio::sync::oneshot::Receiver<(uuid::Uuid, Role)>,
+) {
+    let Ok((user_id, role)) = who.await else {
+        return std::future::pending().await;
+    };
+    let still_allowed = || async {
+        match crate::domain::users::find(&db, user_id).await {
+            Ok(Some(u)) => u.active && Role::from(u.role) == role,
+            Ok(None) => false,
+            // A database hiccup is not a reason to cut a live feed.
+            Err(_) => true,
+        }
+    };
+    if !still_allowed().await {
+        return;
+    }
+    loop {
+        match changes.recv().await {
+            Ok(change) if change.user_id != user_id => {}
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                if !still_allowed().await {
+                    return;
+                }
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                return std::future::pending().await;
+            }
+        }
+    }
 }
 
 /// Reads the credential from a `connection_init` payload: `authorization` (with or

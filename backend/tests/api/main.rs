@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod activities;
 mod api_keys;
+mod authz;
 mod bulk;
 mod campaigns;
 mod capture;
