@@ -215,6 +215,21 @@ async fn losing_needs_a_listed_reason_and_bad_amounts_and_unqualified_leads_are_
         .await;
     assert_eq!(l["data"]["lead"]["stage"], "LOST");
     assert_eq!(l["data"]["lead"]["lostReason"], "价格太高");
+    // A lost lead is recycled back into nurture, and re-enters the funnel from there.
+    for (stage, expect) in [("SQL", false), ("RECYCLED", true), ("MQL", true)] {
+        let moved = app
+            .gql(
+                Some(&admin),
+                MOVE_LEADS,
+                json!({ "ids": [lead], "stage": stage }),
+            )
+            .await;
+        assert_eq!(
+            moved["data"]["leadsMoveStage"]["userErrors"] == json!([]),
+            expect,
+            "{stage}: {moved}"
+        );
+    }
 
     // A lead that is not an SQL does not convert.
     let fresh = capture(&app, &admin, "王芳", "北京").await;
