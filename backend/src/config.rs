@@ -33,6 +33,9 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// `LEADFLOW_POOL_CLAIMS_PER_DAY`: leads one rep may claim from the pool per 24 hours.
     pub pool_claims_per_day: u32,
+    /// How far a free-text search of the lead list counts before it says "10,000+";
+    /// also where searching switches from gathering matches to probing leads.
+    pub search_count_cap: u64,
 }
 
 /// 512 MiB: a few million rows of a typical lead list.
@@ -91,6 +94,7 @@ impl Config {
         };
         Ok(Config {
             pool_claims_per_day,
+            search_count_cap: crate::domain::leads::SEARCH_COUNT_CAP,
             data_dir: var("LEADFLOW_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from),
             max_upload_bytes,
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
@@ -113,6 +117,7 @@ impl Config {
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
             clock: crate::clock::Clock::default(),
             pool_claims_per_day: crate::domain::pool::DEFAULT_CLAIMS_PER_DAY,
+            search_count_cap: crate::domain::leads::SEARCH_COUNT_CAP,
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: None,

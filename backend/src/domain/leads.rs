@@ -137,7 +137,7 @@ pub struct ListPage {
     pub start: u64,
     pub has_next: bool,
     /// Counted only when asked for: on a million leads it is the dearest part.
-    pub total: Option<u64>,
+    pub total: Option<Total>,
 }
 
 fn like_pattern(term: &str) -> LikeExpr {
@@ -155,6 +155,7 @@ fn filtered(
     backend: DbBackend,
     visibility: &Visibility,
     filter: &LeadFilter,
+    plan: SearchPlan,
 ) -> Select<lead::Entity> {
     let mut q = lead::Entity::find()
         .filter(lead::Column::MergedInto.is_null())
@@ -216,7 +217,7 @@ fn filtered(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        q = q.filter(search_condition(backend, term));
+        q = q.filter(search_condition(backend, term, plan));
     }
     q
 }
@@ -225,52 +226,147 @@ fn filtered(
 /// reading the leads.
 const INDEXED_TERM_CHARS: usize = 3;
 
+/// Above this many matches a search counts no further (by default): the list says
+/// "10,000+" and the count stays as quick as the page.
+pub const SEARCH_COUNT_CAP: u64 = 10_000;
+
+/// How a free-text search meets the leads (SQLite, whose search index is a table of
+/// its own).
+///
+/// A rare term is cheapest gathered: the index's matches, then those leads. A term
+/// that matches a large share of the leads ("138", "有限公司") is cheapest probed:
+/// walk the leads in the list's order and test each one, so a page stops after its
+/// 50 rows instead of gathering a million matches first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPlan {
+    Gather,
+    Probe,
+}
+
+/// The plan for `filter`'s search: probe when the search index holds more than `cap`
+/// matches (found by counting no further than that).
+pub async fn search_plan(
+    db: &DatabaseConnection,
+    filter: &LeadFilter,
+    cap: u64,
+) -> Result<SearchPlan, sea_orm::DbErr> {
+    let Some(term) = search_term(filter) else {
+        return Ok(SearchPlan::Gather);
+    };
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(SearchPlan::Gather);
+    }
+    let terms = SearchTerms::new(term);
+    let (matching, values) = terms.sqlite_match("s", SearchPlan::Gather);
+    let sql = format!(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM lead_search s WHERE {matching} LIMIT {})",
+        cap + 1
+    );
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            sql,
+            values,
+        ))
+        .await?;
+    let matches: i64 = match row {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(if matches as u64 > cap {
+        SearchPlan::Probe
+    } else {
+        SearchPlan::Gather
+    })
+}
+
+fn search_term(filter: &LeadFilter) -> Option<&str> {
+    filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// A search term as the search index is asked for it.
+struct SearchTerms {
+    lowered: String,
+    /// The term's digits, when it is a phone fragment written with spaces or dashes.
+    digits: Option<String>,
+    indexed: bool,
+}
+
+impl SearchTerms {
+    fn new(term: &str) -> SearchTerms {
+        let lowered = term.to_lowercase();
+        let digits: String = term.chars().filter(char::is_ascii_digit).collect();
+        let digits = (digits.len() >= 4 && digits != lowered).then_some(digits);
+        let indexed = lowered.chars().count() >= INDEXED_TERM_CHARS;
+        SearchTerms {
+            lowered,
+            digits,
+            indexed,
+        }
+    }
+
+    /// The SQLite condition on the search table aliased `s`, and its values: the
+    /// trigram index for gathering; for probing one lead's text, or a short term,
+    /// plain substring tests (a probe reads one row, where the index would walk its
+    /// whole list of matches each time).
+    fn sqlite_match(&self, s: &str, plan: SearchPlan) -> (String, Vec<sea_orm::Value>) {
+        if self.indexed && plan == SearchPlan::Gather {
+            let phrase = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+            let mut query = phrase(&self.lowered);
+            if let Some(d) = &self.digits {
+                query = format!("{query} OR {}", phrase(d));
+            }
+            return (format!("{s}.lead_search MATCH ?"), vec![query.into()]);
+        }
+        let body = if self.lowered.chars().any(|c| c.is_ascii_alphabetic()) {
+            format!("lower({s}.body)")
+        } else {
+            format!("{s}.body")
+        };
+        let mut sql = format!("instr({body}, ?) > 0");
+        let mut values: Vec<sea_orm::Value> = vec![self.lowered.clone().into()];
+        if let Some(d) = &self.digits {
+            sql = format!("({sql} OR instr({s}.body, ?) > 0)");
+            values.push(d.clone().into());
+        }
+        (sql, values)
+    }
+}
+
 /// Name, company, email or phone contains `term` (or, for a phone, its digits: "138
 /// 0013" finds +8613800138000). Terms of three or more characters use the trigram
 /// index (FTS5 on SQLite, pg_trgm on PostgreSQL).
-fn search_condition(backend: DbBackend, term: &str) -> Condition {
-    let lowered = term.to_lowercase();
-    let digits: String = term.chars().filter(char::is_ascii_digit).collect();
-    let digits = (digits.len() >= 4 && digits != lowered).then_some(digits);
-    let indexed = lowered.chars().count() >= INDEXED_TERM_CHARS;
+fn search_condition(backend: DbBackend, term: &str, plan: SearchPlan) -> Condition {
+    let terms = SearchTerms::new(term);
     match backend {
-        DbBackend::Sqlite if indexed => {
-            let phrase = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
-            let mut query = phrase(&lowered);
-            if let Some(d) = &digits {
-                query = format!("{query} OR {}", phrase(d));
-            }
-            Condition::all().add(Expr::cust_with_values(
-                "leads.id IN (SELECT d.lead_id FROM lead_search s \
-                 JOIN lead_search_docs d ON d.doc = s.rowid WHERE lead_search MATCH ?)",
-                [query],
-            ))
-        }
-        // Too short for trigrams: read the search table, far narrower than the leads.
         DbBackend::Sqlite => {
-            let body = if lowered.chars().any(|c| c.is_ascii_alphabetic()) {
-                "lower(s.body)"
-            } else {
-                "s.body"
-            };
-            Condition::all().add(Expr::cust_with_values(
-                format!(
+            let (matching, values) = terms.sqlite_match("s", plan);
+            let sql = match plan {
+                SearchPlan::Gather => format!(
                     "leads.id IN (SELECT d.lead_id FROM lead_search s \
-                     JOIN lead_search_docs d ON d.doc = s.rowid WHERE instr({body}, ?) > 0)"
+                     JOIN lead_search_docs d ON d.doc = s.rowid WHERE {matching})"
                 ),
-                [lowered],
-            ))
+                SearchPlan::Probe => format!(
+                    "EXISTS (SELECT 1 FROM lead_search_docs d JOIN lead_search s \
+                     ON s.rowid = d.doc WHERE d.lead_id = leads.id AND {matching})"
+                ),
+            };
+            Condition::all().add(Expr::cust_with_values(sql, values))
         }
         DbBackend::Postgres => {
             let text = Expr::cust(leadflow_migrations::PG_SEARCH_EXPR);
-            let mut any = Condition::any().add(text.clone().like(like_pattern(&lowered)));
-            if let Some(d) = &digits {
+            let mut any = Condition::any().add(text.clone().like(like_pattern(&terms.lowered)));
+            if let Some(d) = &terms.digits {
                 any = any.add(text.like(like_pattern(d)));
             }
             any
         }
         _ => {
-            let pattern = like_pattern(&lowered);
+            let pattern = like_pattern(&terms.lowered);
             let mut any = Condition::any()
                 .add(
                     Expr::expr(Func::lower(Expr::col(lead::Column::PersonName)))
@@ -280,7 +376,7 @@ fn search_condition(backend: DbBackend, term: &str) -> Condition {
                     Expr::expr(Func::lower(Expr::col(lead::Column::Company))).like(pattern.clone()),
                 )
                 .add(lead::Column::EmailNormalized.like(pattern));
-            if let Some(d) = &digits {
+            if let Some(d) = &terms.digits {
                 any = any.add(lead::Column::PhoneE164.like(like_pattern(d)));
             }
             any
@@ -293,6 +389,7 @@ fn tuple(values: Vec<Expr>) -> Expr {
 }
 
 /// One page of leads the caller may see, after `after` in `sort` order.
+#[allow(clippy::too_many_arguments)] // each is one knob of the list the client turns
 pub async fn list(
     db: &DatabaseConnection,
     visibility: &Visibility,
@@ -301,9 +398,11 @@ pub async fn list(
     after: Option<&ListCursor>,
     limit: u64,
     count_total: bool,
+    search_cap: u64,
 ) -> DomainResult<ListPage> {
     let backend = db.get_database_backend();
-    let query = filtered(backend, visibility, filter);
+    let plan = search_plan(db, filter, search_cap).await?;
+    let query = filtered(backend, visibility, filter, plan);
     use lead::Column as C;
     // Every order ends in the id, so it is total and a cursor names one place in it.
     let (keys, values, descending): (Vec<C>, Option<Vec<Expr>>, bool) = match sort {
@@ -355,7 +454,9 @@ pub async fn list(
     // page costs the dearer of the two, not their sum.
     let (mut leads, total) = tokio::try_join!(query.limit(limit + 1).all(db), async {
         if count_total {
-            count(db, visibility, filter).await.map(Some)
+            count_planned(db, visibility, filter, plan, search_cap)
+                .await
+                .map(Some)
         } else {
             Ok(None)
         }
@@ -375,26 +476,67 @@ pub async fn list(
 /// "These owners or the pool" as one `OR` leads both databases to read every live lead;
 /// as two disjoint counts each is a range of the owner index (the pool alone is a
 /// third of a typical table), so a rep's unfiltered list counts in milliseconds.
+///
+/// A free-text search counts up to `search_cap` and no further.
 pub async fn count(
     db: &DatabaseConnection,
     visibility: &Visibility,
     filter: &LeadFilter,
-) -> Result<u64, sea_orm::DbErr> {
+    search_cap: u64,
+) -> Result<Total, sea_orm::DbErr> {
+    let plan = search_plan(db, filter, search_cap).await?;
+    count_planned(db, visibility, filter, plan, search_cap).await
+}
+
+async fn count_planned(
+    db: &DatabaseConnection,
+    visibility: &Visibility,
+    filter: &LeadFilter,
+    plan: SearchPlan,
+    search_cap: u64,
+) -> Result<Total, sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    match visibility {
-        Visibility::OwnersAndPool(owners) if !filter.pool && filter.owner_id.is_none() => {
-            let all = filtered(backend, &Visibility::All, filter);
-            let (pool, owned) = tokio::try_join!(
-                all.clone()
-                    .filter(lead::Column::OwnerId.is_null())
-                    .count(db),
-                all.filter(lead::Column::OwnerId.is_in(owners.iter().copied()))
-                    .count(db),
-            )?;
-            Ok(pool + owned)
+    let cap = search_term(filter).map(|_| search_cap);
+    let counted = |q: Select<lead::Entity>| async move {
+        match cap {
+            Some(cap) => {
+                q.select_only()
+                    .column(lead::Column::Id)
+                    .limit(cap + 1)
+                    .count(db)
+                    .await
+            }
+            None => q.count(db).await,
         }
-        _ => filtered(backend, visibility, filter).count(db).await,
-    }
+    };
+    let n = match visibility {
+        Visibility::OwnersAndPool(owners) if !filter.pool && filter.owner_id.is_none() => {
+            let all = filtered(backend, &Visibility::All, filter, plan);
+            let (pool, owned) = tokio::try_join!(
+                counted(all.clone().filter(lead::Column::OwnerId.is_null())),
+                counted(all.filter(lead::Column::OwnerId.is_in(owners.iter().copied()))),
+            )?;
+            pool + owned
+        }
+        _ => counted(filtered(backend, visibility, filter, plan)).await?,
+    };
+    Ok(match cap {
+        Some(cap) if n > cap => Total {
+            count: cap,
+            exact: false,
+        },
+        _ => Total {
+            count: n,
+            exact: true,
+        },
+    })
+}
+
+/// A count of leads; not `exact` when a search stopped counting at its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: u64,
+    pub exact: bool,
 }
 
 /// One lead, if the caller may see it.
@@ -418,8 +560,10 @@ pub async fn export_batch(
     filter: &LeadFilter,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: u64,
+    search_cap: u64,
 ) -> DomainResult<Vec<lead::Model>> {
-    let mut query = filtered(db.get_database_backend(), visibility, filter);
+    let plan = search_plan(db, filter, search_cap).await?;
+    let mut query = filtered(db.get_database_backend(), visibility, filter, plan);
     if let Some((created, id)) = after {
         query = query.filter(
             Condition::any()

@@ -275,7 +275,11 @@ pub struct LeadEdge {
 pub struct LeadConnection {
     pub edges: Vec<LeadEdge>,
     pub page_info: PageInfo,
+    /// How many leads match. A free-text search stops counting at 10,000: then this is
+    /// 10,000 and `totalCountExact` is false.
     pub total_count: i64,
+    /// False when `totalCount` is a search's cap rather than the whole count.
+    pub total_count_exact: bool,
 }
 
 #[derive(InputObject, Default)]
@@ -385,7 +389,9 @@ impl LeadsQuery {
             LeadSort::UpdatedDesc => DomainSort::UpdatedDesc,
             LeadSort::LastActivityDesc => DomainSort::LastActivityDesc,
         };
-        let count_total = ctx.look_ahead().field("totalCount").exists();
+        let look_ahead = ctx.look_ahead();
+        let count_total =
+            look_ahead.field("totalCount").exists() || look_ahead.field("totalCountExact").exists();
         let page = leads::list(
             &state.db,
             &visibility,
@@ -394,6 +400,7 @@ impl LeadsQuery {
             after.as_ref(),
             limit,
             count_total,
+            state.config.search_count_cap,
         )
         .await
         .map_err(internal)?;
@@ -417,7 +424,8 @@ impl LeadsQuery {
             page_info,
             edges,
             // Counted only when the client asks for it.
-            total_count: page.total.unwrap_or_default() as i64,
+            total_count: page.total.map_or(0, |t| t.count as i64),
+            total_count_exact: page.total.is_none_or(|t| t.exact),
         })
     }
 

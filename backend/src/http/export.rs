@@ -259,6 +259,7 @@ pub async fn leads_csv(
         }
     };
     let db = s.app.db.clone();
+    let search_cap = s.app.config.search_count_cap;
     // State: (where the next batch starts, header sent, finished).
     let stream =
         futures_util::stream::unfold((None, false, false), move |(after, header_sent, done)| {
@@ -272,7 +273,15 @@ pub async fn leads_csv(
                 if done {
                     return None;
                 }
-                let batch = match leads::export_batch(&db, &visibility, &filter, after, BATCH).await
+                let batch = match leads::export_batch(
+                    &db,
+                    &visibility,
+                    &filter,
+                    after,
+                    BATCH,
+                    search_cap,
+                )
+                .await
                 {
                     Ok(batch) => batch,
                     Err(e) => {

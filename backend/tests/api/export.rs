@@ -160,6 +160,7 @@ async fn batches_cover_every_lead_once_in_creation_order() {
             &LeadFilter::default(),
             after,
             7,
+            leadflow::domain::leads::SEARCH_COUNT_CAP,
         )
         .await
         .unwrap();

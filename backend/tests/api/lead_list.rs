@@ -333,3 +333,95 @@ async fn free_text_search_finds_fragments_of_name_company_email_and_phone_and_fo
     assert_eq!(search(&app, &admin, "星河传媒").await, vec!["张伟"]);
     assert_eq!(search(&app, &admin, "云帆").await, vec!["王芳"]);
 }
+
+/// A term that matches more leads than a search counts (here a cap of 3, 10,000 in
+/// production) still lists every match in order, says its count is capped, and exports
+/// every match; a rarer term still counts exactly, for reps too.
+#[tokio::test]
+async fn a_search_matching_many_leads_caps_its_count_but_lists_and_exports_every_match() {
+    let app = crate::helpers::spawn_app_with(|c| c.search_count_cap = 3).await;
+    let admin = app.admin_token().await;
+    let rep = app
+        .create_user(&admin, "rep@example.com", "REP", None)
+        .await;
+    let rep_token = app.user_token("rep@example.com").await;
+    let mut ids = Vec::new();
+    for (i, name) in ["赵一", "钱二", "孙三", "李四", "周五", "吴六"]
+        .iter()
+        .enumerate()
+    {
+        let id = app
+            .capture_lead(
+                &admin,
+                json!({ "personName": name, "company": format!("深圳鑫源电子{i}号有限公司"),
+                        "email": format!("buyer{i}@xinyuan.cn") }),
+            )
+            .await;
+        ids.push(id);
+    }
+    app.capture_lead(
+        &admin,
+        json!({ "personName": "Alice Smith", "company": "Acme Robotics Inc.", "email": "alice@acme.io" }),
+    )
+    .await;
+    // Two of the matches become the rep's; the rest stay in the pool.
+    let assigned = app
+        .gql(
+            Some(&admin),
+            "mutation($ids: [ID!]!, $o: ID) { leadsAssign(input: { leadIds: $ids, ownerId: $o }) { userErrors { message } } }",
+            json!({ "ids": [ids[0], ids[1]], "o": rep }),
+        )
+        .await;
+    assert_eq!(
+        assigned["data"]["leadsAssign"]["userErrors"],
+        json!([]),
+        "{assigned}"
+    );
+
+    let listed = |token: String, term: &'static str| {
+        let app = &app;
+        async move {
+            let body = app
+                .gql(
+                    Some(&token),
+                    "query($s: String) { leads(first: 50, filter: { search: $s }) {
+                        totalCount totalCountExact edges { node { personName } } } }",
+                    json!({ "s": term }),
+                )
+                .await;
+            let leads = &body["data"]["leads"];
+            let names = leads["edges"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .len();
+            (
+                names,
+                leads["totalCount"].as_i64().unwrap(),
+                leads["totalCountExact"].as_bool().unwrap(),
+            )
+        }
+    };
+    // Indexed (3+ characters) and short terms, each matching all six.
+    for term in ["鑫源电子", "鑫源", "xinyuan"] {
+        assert_eq!(listed(admin.clone(), term).await, (6, 3, false), "{term}");
+    }
+    // Rare terms count exactly.
+    assert_eq!(listed(admin.clone(), "3号").await, (1, 1, true));
+    assert_eq!(listed(admin.clone(), "robot").await, (1, 1, true));
+    // A rep sees the pool and their own: all six, still capped.
+    assert_eq!(listed(rep_token.clone(), "鑫源电子").await, (6, 3, false));
+
+    // The export is not capped: every match, once.
+    let csv = app
+        .client
+        .get(app.url("/leads/export.csv?search=%E9%91%AB%E6%BA%90"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.matches("xinyuan.cn").count(), 6, "{csv}");
+    assert!(!csv.contains("Acme"), "{csv}");
+}

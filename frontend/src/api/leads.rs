@@ -141,6 +141,13 @@ pub struct LeadConnection {
     pub edges: Vec<LeadEdge>,
     pub page_info: PageInfo,
     pub total_count: i64,
+    /// False when a search matched more leads than the server counts ("10,000+").
+    #[serde(default = "exact")]
+    pub total_count_exact: bool,
+}
+
+fn exact() -> bool {
+    true
 }
 
 /// One thing that happened to a lead.
@@ -259,7 +266,7 @@ pub async fn list(
            leads(first: $first, after: $after, filter: $filter, sort: $sort) {{
              edges {{ node {{ {LEAD_ROW_FIELDS} }} }}
              pageInfo {{ hasNextPage endCursor }}
-             totalCount
+             totalCount totalCountExact
            }}
          }}"
     );

@@ -41,6 +41,8 @@ enum BulkDialog {
 struct ListState {
     rows: Vec<LeadRow>,
     total: i64,
+    /// False when the server stopped counting a search's matches at its cap.
+    total_exact: bool,
     next_cursor: Option<String>,
     /// A first page is on its way (for new filters or a retry).
     loading: bool,
@@ -90,6 +92,7 @@ impl Reducible for ListState {
                     next.rows = fresh.collect();
                 }
                 next.total = page.total_count;
+                next.total_exact = page.total_count_exact;
                 next.next_cursor = page
                     .page_info
                     .has_next_page
@@ -323,7 +326,11 @@ pub fn LeadList(props: &LeadListProps) -> Html {
     let show_empty = state.loaded && !state.loading && rows.is_empty();
     let shown = rows.len().to_string();
     let total_count = (state.total - left_out).max(0);
-    let total = total_count.to_string();
+    let total = if state.total_exact {
+        total_count.to_string()
+    } else {
+        format!("{total_count}+")
+    };
 
     let empty = if user_filtered {
         html! {
