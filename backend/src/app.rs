@@ -25,6 +25,8 @@ pub struct AppState {
     pub tracking: crate::domain::tracking::TrackingKey,
     /// Behaviour events per address to the public tracking endpoint.
     pub tracking_limiter: http::limits::RateLimiter,
+    /// GraphQL requests per API key (see `Config::api_key_requests_per_minute`).
+    pub api_key_limiter: http::limits::RateLimiter<uuid::Uuid>,
     /// Wakes this server's job runner when work is enqueued.
     pub jobs: crate::jobs::Queue,
     pub config: Arc<Config>,

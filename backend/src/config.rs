@@ -36,7 +36,17 @@ pub struct Config {
     /// How far a free-text search of the lead list counts before it says "10,000+";
     /// also where searching switches from gathering matches to probing leads.
     pub search_count_cap: u64,
+    /// `LEADFLOW_INTROSPECTION`: answer GraphQL introspection (schema discovery for
+    /// integrators). Production may turn it off; the SDL is published with the release.
+    pub introspection: bool,
+    /// `LEADFLOW_API_KEY_REQUESTS_PER_MINUTE`: GraphQL requests one API key may make per
+    /// minute (0: no limit). Over it the key gets 429 with `Retry-After`.
+    pub api_key_requests_per_minute: u32,
 }
+
+/// Enough for a busy integration (50 captures a second) while a runaway script is
+/// stopped within a minute.
+pub const DEFAULT_API_KEY_REQUESTS_PER_MINUTE: u32 = 3_000;
 
 /// 512 MiB: a few million rows of a typical lead list.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
@@ -56,6 +66,17 @@ impl Config {
             None => true,
             Some(v) => parse_bool(v)
                 .with_context(|| format!("LEADFLOW_GRAPHIQL={v} must be true or false"))?,
+        };
+        let introspection = match var("LEADFLOW_INTROSPECTION").as_deref() {
+            None => true,
+            Some(v) => parse_bool(v)
+                .with_context(|| format!("LEADFLOW_INTROSPECTION={v} must be true or false"))?,
+        };
+        let api_key_requests_per_minute = match var("LEADFLOW_API_KEY_REQUESTS_PER_MINUTE") {
+            None => DEFAULT_API_KEY_REQUESTS_PER_MINUTE,
+            Some(v) => v.parse::<u32>().ok().filter(|n| *n <= 1_000_000).with_context(|| {
+                format!("LEADFLOW_API_KEY_REQUESTS_PER_MINUTE={v} must be a number from 0 (no limit) to 1000000")
+            })?,
         };
         let access_token_ttl_secs = match var("LEADFLOW_ACCESS_TOKEN_TTL_SECS") {
             None => 900,
@@ -95,6 +116,8 @@ impl Config {
         Ok(Config {
             pool_claims_per_day,
             search_count_cap: crate::domain::leads::SEARCH_COUNT_CAP,
+            introspection,
+            api_key_requests_per_minute,
             data_dir: var("LEADFLOW_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from),
             max_upload_bytes,
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,
@@ -118,6 +141,8 @@ impl Config {
             clock: crate::clock::Clock::default(),
             pool_claims_per_day: crate::domain::pool::DEFAULT_CLAIMS_PER_DAY,
             search_count_cap: crate::domain::leads::SEARCH_COUNT_CAP,
+            introspection: true,
+            api_key_requests_per_minute: DEFAULT_API_KEY_REQUESTS_PER_MINUTE,
             database_url: database_url.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: None,

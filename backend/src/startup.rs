@@ -123,6 +123,10 @@ impl Application {
                 TRACKING_EVENTS_PER_MINUTE,
                 Duration::from_secs(60),
             ),
+            api_key_limiter: crate::http::limits::RateLimiter::new(
+                config.api_key_requests_per_minute,
+                Duration::from_secs(60),
+            ),
             jobs: crate::jobs::Queue::default(),
             config: Arc::new(config),
         };

@@ -15,6 +15,7 @@ mod forms;
 mod guards;
 mod imports;
 mod leads;
+mod limits;
 mod loaders;
 mod pipeline;
 mod routing;
@@ -96,8 +97,12 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(32)
-    .limit_directives(20);
+    .limit_directives(20)
+    .extension(limits::AliasLimit);
     if let Some(state) = state {
+        if !state.config.introspection {
+            builder = builder.disable_introspection();
+        }
         builder = builder.data(state);
     }
     builder.finish()

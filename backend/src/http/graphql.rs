@@ -29,7 +29,7 @@ pub async fn execute(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     request: GraphQLRequest,
-) -> GraphQLResponse {
+) -> Response {
     let auth = match sessions::authenticate(&s.app.db, &s.app.keys, bearer(&headers)).await {
         Ok(auth) => auth,
         Err(err) => {
@@ -37,11 +37,20 @@ pub async fn execute(
             let response = async_graphql::Response::from_errors(vec![ErrorCode::Internal
                 .error("internal error; try again")
                 .into_server_error(async_graphql::Pos::default())]);
-            return response.into();
+            return GraphQLResponse::from(response).into_response();
         }
     };
+    let per_minute = s.app.config.api_key_requests_per_minute;
+    if let Authentication::Authenticated(Principal::ApiKey(key)) = &auth {
+        if per_minute > 0 {
+            if let Err(wait) = s.app.api_key_limiter.check(key.id) {
+                metrics::counter!("leadflow_api_key_rate_limited_total").increment(1);
+                return crate::http::limits::api_key_over_limit(wait, per_minute);
+            }
+        }
+    }
     let request = gql::prepare_request(request.into_inner(), &s.app, auth, addr.ip());
-    s.schema.execute(request).await.into()
+    GraphQLResponse::from(s.schema.execute(request).await).into_response()
 }
 
 /// Upgrades to a WebSocket. The client authenticates in `connection_init` with

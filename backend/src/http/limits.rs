@@ -64,17 +64,16 @@ pub fn request_timeout() -> tower_http::timeout::TimeoutLayer {
     )
 }
 
-/// A fixed-window counter per client address: at most `limit` requests per `window`.
+/// A fixed-window counter per client (an address, or an API key): at most `limit`
+/// requests per `window`.
 #[derive(Clone)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = std::net::IpAddr> {
     limit: u32,
     window: Duration,
-    seen: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
-    >,
+    seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<K, (std::time::Instant, u32)>>>,
 }
 
-impl RateLimiter {
+impl<K: std::hash::Hash + Eq> RateLimiter<K> {
     pub fn new(limit: u32, window: Duration) -> Self {
         RateLimiter {
             limit,
@@ -83,15 +82,15 @@ impl RateLimiter {
         }
     }
 
-    /// `Err(wait)` when the address has used its allowance for this window.
-    pub fn check(&self, ip: std::net::IpAddr) -> Result<(), Duration> {
+    /// `Err(wait)` when the client has used its allowance for this window.
+    pub fn check(&self, client: K) -> Result<(), Duration> {
         let now = std::time::Instant::now();
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         if seen.len() > 100_000 {
             let window = self.window;
             seen.retain(|_, (start, _)| now.duration_since(*start) < window);
         }
-        let entry = seen.entry(ip).or_insert((now, 0));
+        let entry = seen.entry(client).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
@@ -101,6 +100,25 @@ impl RateLimiter {
         entry.1 += 1;
         Ok(())
     }
+}
+
+/// 429 with `Retry-After` for an API key over its allowance, shaped as a GraphQL
+/// response so client libraries surface the message.
+pub fn api_key_over_limit(wait: Duration, per_minute: u32) -> Response {
+    let seconds = wait.as_secs().max(1);
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        axum::Json(serde_json::json!({
+            "errors": [{
+                "message": format!(
+                    "this API key has made {per_minute} requests this minute, its limit; try again in {seconds} seconds"
+                ),
+                "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds }
+            }]
+        })),
+    )
+        .into_response()
 }
 
 /// 429 with `Retry-After`, as JSON or as a short page.
