@@ -34,6 +34,23 @@ enum Command {
     },
     /// Prints the GraphQL schema (SDL).
     Schema,
+    /// Writes a consistent copy of the SQLite database while Leadflow keeps running
+    /// (for PostgreSQL it explains pg_dump).
+    Backup {
+        /// The new backup file; never overwritten.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Replaces the SQLite database with a checked backup, then migrates it. Stop
+    /// Leadflow first.
+    Restore {
+        /// The backup file written by `leadflow backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[tokio::main]
@@ -76,6 +93,29 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!(
                 "Created admin {}\nPassword (shown once): {}",
                 admin.email, admin.password
+            );
+            Ok(())
+        }
+        Command::Backup { out } => {
+            let config = Config::from_env()?;
+            let s = leadflow::backup::backup(&config.database_url, &out).await?;
+            println!(
+                "Backed up {} leads and {} users to {} ({} bytes); integrity checked.",
+                s.leads,
+                s.users,
+                s.path.display(),
+                s.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let config = Config::from_env()?;
+            let s = leadflow::backup::restore(&config.database_url, &from, force).await?;
+            println!(
+                "Restored {} leads and {} users into {}; integrity checked and migrated.",
+                s.leads,
+                s.users,
+                s.path.display()
             );
             Ok(())
         }
