@@ -168,6 +168,10 @@ fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
         .filter(|e| !e.is_empty())
     {
         None => None,
+        Some(raw) if raw.contains('\0') => {
+            problems.push(super::nul_in("email", "the email"));
+            None
+        }
         Some(raw) => Email::parse(raw)
             .map_err(|e| {
                 problems.push(Invalid::new("email", UserErrorCode::Invalid, e.to_string()))
@@ -181,6 +185,10 @@ fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
         .filter(|p| !p.is_empty())
     {
         None => None,
+        Some(raw) if raw.contains('\0') => {
+            problems.push(super::nul_in("phone", "the phone number"));
+            None
+        }
         Some(raw) => match Phone::parse(raw) {
             Ok(p) => Some((raw.to_string(), p)),
             Err(PhoneError::Empty) => None,
@@ -214,6 +222,9 @@ fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
         if tag.is_empty() || tags.iter().any(|t| t == tag) {
             continue;
         }
+        if tag.contains('\0') {
+            problems.push(super::nul_in("tags", "a tag"));
+        }
         if tag.chars().count() > 40 {
             problems.push(Invalid::new(
                 "tags",
@@ -225,6 +236,10 @@ fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
     }
     let custom_fields = match &input.custom_fields {
         None | Some(serde_json::Value::Null) => serde_json::Map::new(),
+        Some(value @ serde_json::Value::Object(_)) if super::json_has_nul(value) => {
+            problems.push(super::nul_in("customFields", "a custom field"));
+            serde_json::Map::new()
+        }
         Some(serde_json::Value::Object(map)) if map.len() <= 100 => map.clone(),
         Some(_) => {
             problems.push(Invalid::new(

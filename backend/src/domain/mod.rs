@@ -66,6 +66,9 @@ pub(crate) fn required_text(
             format!("{label} is required"),
         ));
     }
+    if trimmed.contains('\0') {
+        return Err(nul_in(field, label));
+    }
     if trimmed.chars().count() > max_chars {
         return Err(crate::error::Invalid::new(
             field,
@@ -90,7 +93,29 @@ pub(crate) fn optional_text(
             leadflow_shared::UserErrorCode::Invalid,
             format!("{label} is too long (at most {max} characters)"),
         )),
+        Some(v) if v.contains('\0') => Err(nul_in(field, label)),
         Some(v) => Ok(Some(v.to_string())),
+    }
+}
+
+/// Text with U+0000: nobody types it, and PostgreSQL cannot store it.
+pub(crate) fn nul_in(field: &'static str, label: &str) -> crate::error::Invalid {
+    crate::error::Invalid::new(
+        field,
+        leadflow_shared::UserErrorCode::Invalid,
+        format!("{label} contains the NUL character (U+0000)"),
+    )
+}
+
+/// True when any string in a JSON value (keys included) holds U+0000.
+pub(crate) fn json_has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(map) => {
+            map.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v))
+        }
+        _ => false,
     }
 }
 

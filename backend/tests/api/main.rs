@@ -16,6 +16,7 @@ mod demo;
 mod duplicates;
 mod export;
 mod forms;
+mod hostile;
 mod imports;
 mod lead_list;
 mod limits;
