@@ -5,6 +5,7 @@
 //! GraphQL schema; the browser compiles it without, so the wasm bundle stays small.
 
 pub mod access;
+pub mod analytics;
 pub mod activity;
 pub mod errors;
 pub mod feed;
