@@ -20,8 +20,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leadflow_shared::analytics::{
-    AnalyticsWidget,
-    per_unit_minor, ratio, roi, AnalyticsFilter, CampaignRoiRow, ConversionCycle,
+    per_unit_minor, ratio, roi, AnalyticsFilter, AnalyticsWidget, CampaignRoiRow, ConversionCycle,
     CycleByCompanySize, CycleBySource, CycleStats, Funnel, FunnelStep, FunnelStepRow,
     LeaderboardRow, LostReasonRow, LostReasons, RoiMetrics, SlaRepRow, SlaTeamRow, SourceRoiRow,
     SpeedBucket, SpeedToLead, Trend, TrendPoint, UnitEconomics, COMPANY_SIZE_BANDS, FIVE_MINUTES,
@@ -31,8 +30,8 @@ use leadflow_shared::money::format_minor_units;
 use leadflow_shared::predict::CompanySize;
 use leadflow_shared::{ActivityKind, Channel, LeadStage, Role, UserErrorCode};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
-    EntityTrait, QueryFilter, QueryResult, Statement, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryResult, Statement, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -71,17 +70,18 @@ pub(crate) async fn stage_reached(
         )
         .filter(lead::Column::Id.eq(lead_id));
     if stage == LeadStage::Customer {
-        let cast = if db.get_database_backend() == DbBackend::Postgres {
-            "CAST(SUM(o.amount_minor) AS BIGINT)"
+        // sea-query's custom expressions take `$1` on PostgreSQL and `?` on SQLite.
+        let (cast, placeholder) = if db.get_database_backend() == DbBackend::Postgres {
+            ("CAST(SUM(o.amount_minor) AS BIGINT)", "$1")
         } else {
-            "SUM(o.amount_minor)"
+            ("SUM(o.amount_minor)", "?")
         };
         update = update.col_expr(
             lead::Column::WonAmountMinor,
             Expr::cust_with_values(
                 format!(
                     "(SELECT {cast} FROM opportunities o JOIN pipeline_stages s \
-                     ON s.id = o.stage_id WHERE o.lead_id = ? AND s.kind = 'won')"
+                     ON s.id = o.stage_id WHERE o.lead_id = {placeholder} AND s.kind = 'won')"
                 ),
                 [lead_id],
             ),
@@ -104,7 +104,11 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub async fn for_user(db: &DatabaseConnection, user_id: Uuid, role: Role) -> DomainResult<Scope> {
+    pub async fn for_user(
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        role: Role,
+    ) -> DomainResult<Scope> {
         Ok(match Visibility::for_user(db, user_id, role).await? {
             Visibility::All => Scope::All,
             Visibility::OwnersAndPool(owners) => Scope::Owners(owners),
@@ -328,7 +332,9 @@ fn funnel_columns() -> String {
         count_if(REACHED_SQL),
         count_if(REACHED_OPPORTUNITY),
         count_if(REACHED_WON),
-        sum(&format!("CASE WHEN {REACHED_WON} THEN l.won_amount_minor ELSE 0 END")),
+        sum(&format!(
+            "CASE WHEN {REACHED_WON} THEN l.won_amount_minor ELSE 0 END"
+        )),
     ]
     .join(", ")
 }
@@ -449,8 +455,21 @@ impl Dashboard {
         // Edges in seconds: minutes to a year, fine enough that the ordered read inside
         // one bucket is small.
         const EDGES: [f64; 16] = [
-            60.0, 300.0, 900.0, 1800.0, 3600.0, 14_400.0, 43_200.0, 86_400.0, 259_200.0,
-            604_800.0, 1_209_600.0, 2_592_000.0, 5_184_000.0, 7_776_000.0, 15_552_000.0,
+            60.0,
+            300.0,
+            900.0,
+            1800.0,
+            3600.0,
+            14_400.0,
+            43_200.0,
+            86_400.0,
+            259_200.0,
+            604_800.0,
+            1_209_600.0,
+            2_592_000.0,
+            5_184_000.0,
+            7_776_000.0,
+            15_552_000.0,
             31_536_000.0,
         ];
         let mut case = String::from("CASE");
@@ -459,7 +478,7 @@ impl Dashboard {
         }
         case.push_str(&format!(" ELSE {} END", EDGES.len()));
         let mut sql = r.sql();
-        sql.push(&format!("SELECT {case} AS k, COUNT(*) FROM leads l"));
+        sql.push(&format!("SELECT CAST({case} AS BIGINT) AS k, COUNT(*) FROM leads l"));
         self.cohort(&mut sql);
         sql.push(&format!(" AND {cond} GROUP BY 1"));
         let mut histogram: BTreeMap<i64, i64> = BTreeMap::new();
@@ -792,7 +811,10 @@ impl Dashboard {
         })
     }
 
-    pub async fn sla_breaches(&self, r: &Reader) -> DomainResult<(Vec<SlaRepRow>, Vec<SlaTeamRow>)> {
+    pub async fn sla_breaches(
+        &self,
+        r: &Reader,
+    ) -> DomainResult<(Vec<SlaRepRow>, Vec<SlaTeamRow>)> {
         let breached = "s.state IN ('reminded', 'escalated', 'recycled') \
                         OR (s.state = 'met' AND s.met_at > s.remind_at)";
         let mut sql = r.sql();
@@ -834,13 +856,15 @@ impl Dashboard {
         });
         let mut teams: BTreeMap<Option<String>, SlaTeamRow> = BTreeMap::new();
         for rep in &reps {
-            let t = teams.entry(rep.team_id.clone()).or_insert_with(|| SlaTeamRow {
-                team_id: rep.team_id.clone(),
-                team_name: rep.team_name.clone(),
-                clocks: 0,
-                breached: 0,
-                breach_rate: None,
-            });
+            let t = teams
+                .entry(rep.team_id.clone())
+                .or_insert_with(|| SlaTeamRow {
+                    team_id: rep.team_id.clone(),
+                    team_name: rep.team_name.clone(),
+                    clocks: 0,
+                    breached: 0,
+                    breach_rate: None,
+                });
             t.clocks += rep.clocks;
             t.breached += rep.breached;
         }
@@ -893,7 +917,7 @@ impl Dashboard {
         let size_case = size_band_case();
         let mut sql = r.sql();
         sql.push(&format!(
-            "SELECT l.source, {size_case}, COUNT(*) FROM leads l"
+            "SELECT l.source, CAST({size_case} AS BIGINT), COUNT(*) FROM leads l"
         ));
         self.cohort(&mut sql);
         sql.push(" AND l.won_at IS NOT NULL GROUP BY 1, 2");
@@ -955,7 +979,9 @@ impl Dashboard {
              AVG(CASE WHEN l.first_contacted_at IS NOT NULL THEN {e} END) FROM leads l",
             count_if("l.first_contacted_at IS NOT NULL"),
             count_if(REACHED_WON),
-            sum(&format!("CASE WHEN {REACHED_WON} THEN l.won_amount_minor ELSE 0 END")),
+            sum(&format!(
+                "CASE WHEN {REACHED_WON} THEN l.won_amount_minor ELSE 0 END"
+            )),
         ));
         self.cohort(&mut sql);
         sql.push(" AND l.owner_id IS NOT NULL GROUP BY l.owner_id");

@@ -533,9 +533,8 @@ async fn load_leads(
             _ => 0,
         };
         let span = first_contacted_at.unwrap_or(created_at) - created_at;
-        let reached = |step: i32| {
-            (step <= last_step).then(|| created_at + span * step / last_step.max(1))
-        };
+        let reached =
+            |step: i32| (step <= last_step).then(|| created_at + span * step / last_step.max(1));
         rows.push(lead::ActiveModel {
             id: Set(Uuid::now_v7()),
             person_name: Set(format!("{surname}{given}")),

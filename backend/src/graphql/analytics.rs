@@ -98,10 +98,7 @@ impl AnalyticsReport {
     }
 
     /// Campaigns with leads in the range, most leads first.
-    async fn campaign_roi(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<CampaignRoiRow>> {
+    async fn campaign_roi(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CampaignRoiRow>> {
         match self.widget(ctx, AnalyticsWidget::CampaignRoi).await? {
             WidgetData::CampaignRoi(v) => Ok(v),
             _ => Err(mismatch()),
@@ -122,10 +119,7 @@ impl AnalyticsReport {
         }
     }
 
-    async fn conversion_cycle(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<ConversionCycle> {
+    async fn conversion_cycle(&self, ctx: &Context<'_>) -> async_graphql::Result<ConversionCycle> {
         match self.widget(ctx, AnalyticsWidget::ConversionCycle).await? {
             WidgetData::ConversionCycle(v) => Ok(v),
             _ => Err(mismatch()),

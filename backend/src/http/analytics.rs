@@ -35,7 +35,12 @@ pub struct Params {
     utc_offset_minutes: Option<String>,
 }
 
-fn refuse(status: StatusCode, field: Option<&str>, code: &str, message: impl Into<String>) -> Response {
+fn refuse(
+    status: StatusCode,
+    field: Option<&str>,
+    code: &str,
+    message: impl Into<String>,
+) -> Response {
     (
         status,
         Json(serde_json::json!({ "error": message.into(), "field": field, "code": code })),
@@ -57,17 +62,25 @@ fn internal() -> Response {
 }
 
 fn time(field: &str, raw: Option<&str>) -> Result<DateTime<Utc>, Response> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            Some(field),
-            "REQUIRED",
-            format!("{field} is required (RFC 3339, e.g. 2026-11-01T00:00:00Z)"),
-        )
-    })?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                Some(field),
+                "REQUIRED",
+                format!("{field} is required (RFC 3339, e.g. 2026-11-01T00:00:00Z)"),
+            )
+        })?;
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| bad(field, format!("{field} must be RFC 3339, e.g. 2026-11-01T00:00:00Z")))
+        .map_err(|_| {
+            bad(
+                field,
+                format!("{field} must be RFC 3339, e.g. 2026-11-01T00:00:00Z"),
+            )
+        })
 }
 
 fn filter(p: &Params) -> Result<AnalyticsFilter, Response> {
@@ -80,14 +93,21 @@ fn filter(p: &Params) -> Result<AnalyticsFilter, Response> {
     };
     let bucket = match p.bucket.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => TrendBucket::default(),
-        Some(b) => TrendBucket::parse(b)
-            .ok_or_else(|| bad("bucket", format!("'{b}' is not a bucket: use day, week or month")))?,
+        Some(b) => TrendBucket::parse(b).ok_or_else(|| {
+            bad(
+                "bucket",
+                format!("'{b}' is not a bucket: use day, week or month"),
+            )
+        })?,
     };
     let utc_offset_minutes = match p.utc_offset_minutes.as_deref().map(str::trim) {
         None | Some("") => 0,
-        Some(o) => o
-            .parse()
-            .map_err(|_| bad("utcOffsetMinutes", "utcOffsetMinutes must be a whole number"))?,
+        Some(o) => o.parse().map_err(|_| {
+            bad(
+                "utcOffsetMinutes",
+                "utcOffsetMinutes must be a whole number",
+            )
+        })?,
     };
     Ok(AnalyticsFilter {
         from: time("from", p.from.as_deref())?,
@@ -117,7 +137,12 @@ pub async fn widget_csv(
     };
     let Query(params) = match params {
         Ok(p) => p,
-        Err(e) => return bad("query", format!("malformed query parameters: {}", e.body_text())),
+        Err(e) => {
+            return bad(
+                "query",
+                format!("malformed query parameters: {}", e.body_text()),
+            )
+        }
     };
     let scope = match sessions::authenticate(
         &s.app.db,
@@ -368,7 +393,13 @@ fn table(data: &WidgetData) -> Vec<Vec<String>> {
             }
         }
         WidgetData::ConversionCycle(c) => {
-            rows.push(strings(&["group", "key", "won", "averageDays", "medianDays"]));
+            rows.push(strings(&[
+                "group",
+                "key",
+                "won",
+                "averageDays",
+                "medianDays",
+            ]));
             let mut push = |group: &str, key: &str, s: &leadflow_shared::analytics::CycleStats| {
                 rows.push(vec![
                     group.to_string(),

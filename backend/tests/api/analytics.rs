@@ -64,7 +64,11 @@ struct Month {
 
 async fn ok(app: &TestApp, token: &str, query: &str, vars: Value, root: &str) -> Value {
     let body = app.gql(Some(token), query, vars).await;
-    assert_eq!(body["data"][root]["userErrors"], json!([]), "{root}: {body}");
+    assert_eq!(
+        body["data"][root]["userErrors"],
+        json!([]),
+        "{root}: {body}"
+    );
     body["data"][root].clone()
 }
 
@@ -174,7 +178,14 @@ async fn pin(app: &TestApp, lead_id: &str, created: DateTime<Utc>, stages: &[(&s
     }
 }
 
-async fn clock(app: &TestApp, lead_id: &str, owner: &str, state: &str, started: DateTime<Utc>, met_after: Option<i64>) {
+async fn clock(
+    app: &TestApp,
+    lead_id: &str,
+    owner: &str,
+    state: &str,
+    started: DateTime<Utc>,
+    met_after: Option<i64>,
+) {
     lead_sla::ActiveModel {
         id: Set(Uuid::now_v7()),
         lead_id: Set(Uuid::parse_str(lead_id).unwrap()),
@@ -215,7 +226,9 @@ async fn clock(app: &TestApp, lead_id: &str, owner: &str, state: &str, started: 
 async fn build() -> Month {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let manager = app.create_user(&admin, "mia@bi.test", "MANAGER", None).await;
+    let manager = app
+        .create_user(&admin, "mia@bi.test", "MANAGER", None)
+        .await;
     let team = ok(
         &app,
         &admin,
@@ -227,35 +240,98 @@ async fn build() -> Month {
         .as_str()
         .unwrap()
         .to_string();
-    let ana = app.create_user(&admin, "ana@bi.test", "REP", Some(&team)).await;
-    let bo = app.create_user(&admin, "bo@bi.test", "REP", Some(&team)).await;
+    let ana = app
+        .create_user(&admin, "ana@bi.test", "REP", Some(&team))
+        .await;
+    let bo = app
+        .create_user(&admin, "bo@bi.test", "REP", Some(&team))
+        .await;
     let chen = app.create_user(&admin, "chen@bi.test", "REP", None).await;
-    let campaign = |name: &str, channel: &str, cost: &str| {
-        json!({ "input": { "name": name, "channel": channel, "cost": cost } })
-    };
+    let campaign = |name: &str, channel: &str, cost: &str| json!({ "input": { "name": name, "channel": channel, "cost": cost } });
     let create = "mutation($input: CampaignInput!) { campaignCreate(input: $input) { campaign { id } userErrors { field code message } } }";
-    let c1 = ok(&app, &admin, create, campaign("百度推广", "PAID_ADS", "1200"), "campaignCreate")
-        .await["campaign"]["id"]
+    let c1 = ok(
+        &app,
+        &admin,
+        create,
+        campaign("百度推广", "PAID_ADS", "1200"),
+        "campaignCreate",
+    )
+    .await["campaign"]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let c2 = ok(&app, &admin, create, campaign("秋季展会", "EVENT", "900"), "campaignCreate")
-        .await["campaign"]["id"]
+    let c2 = ok(
+        &app,
+        &admin,
+        create,
+        campaign("秋季展会", "EVENT", "900"),
+        "campaignCreate",
+    )
+    .await["campaign"]["id"]
         .as_str()
         .unwrap()
         .to_string();
 
     // (name, owner, source, campaign, size, captured)
-    let table: [(&str, Option<&str>, &str, Option<&str>, Option<i32>, DateTime<Utc>); 9] = [
-        ("李一", Some(&ana), "PAID_ADS", Some(&c1), Some(30), t(10, 1, 9, 0)),
-        ("王二", Some(&ana), "PAID_ADS", Some(&c1), Some(120), t(10, 2, 10, 0)),
-        ("张三", Some(&bo), "PAID_ADS", Some(&c1), Some(30), t(10, 8, 8, 0)),
-        ("赵四", Some(&bo), "EVENT", Some(&c2), Some(500), t(10, 9, 12, 0)),
-        ("钱五", Some(&chen), "EVENT", Some(&c2), None, t(10, 15, 15, 0)),
+    let table: [(
+        &str,
+        Option<&str>,
+        &str,
+        Option<&str>,
+        Option<i32>,
+        DateTime<Utc>,
+    ); 9] = [
+        (
+            "李一",
+            Some(&ana),
+            "PAID_ADS",
+            Some(&c1),
+            Some(30),
+            t(10, 1, 9, 0),
+        ),
+        (
+            "王二",
+            Some(&ana),
+            "PAID_ADS",
+            Some(&c1),
+            Some(120),
+            t(10, 2, 10, 0),
+        ),
+        (
+            "张三",
+            Some(&bo),
+            "PAID_ADS",
+            Some(&c1),
+            Some(30),
+            t(10, 8, 8, 0),
+        ),
+        (
+            "赵四",
+            Some(&bo),
+            "EVENT",
+            Some(&c2),
+            Some(500),
+            t(10, 9, 12, 0),
+        ),
+        (
+            "钱五",
+            Some(&chen),
+            "EVENT",
+            Some(&c2),
+            None,
+            t(10, 15, 15, 0),
+        ),
         ("孙六", Some(&chen), "ORGANIC", None, None, t(10, 20, 9, 0)),
         ("周七", Some(&ana), "WEB_FORM", None, None, t(10, 21, 11, 0)),
         ("吴八", None, "PAID_ADS", Some(&c1), None, t(10, 25, 0, 0)),
-        ("郑九", Some(&ana), "PAID_ADS", Some(&c1), None, t(9, 15, 10, 0)),
+        (
+            "郑九",
+            Some(&ana),
+            "PAID_ADS",
+            Some(&c1),
+            None,
+            t(9, 15, 10, 0),
+        ),
     ];
     let mut leads = Vec::new();
     for (i, (name, owner, source, campaign, size, _)) in table.iter().enumerate() {
@@ -296,7 +372,11 @@ async fn build() -> Month {
 
     // The funnel, through the API.
     let board = app
-        .gql(Some(&admin), "{ pipelineBoard(perColumn: 1) { pipeline { stages { id name kind } } } }", json!({}))
+        .gql(
+            Some(&admin),
+            "{ pipelineBoard(perColumn: 1) { pipeline { stages { id name kind } } } }",
+            json!({}),
+        )
         .await;
     let stage = |kind: &str| {
         board["data"]["pipelineBoard"]["pipeline"]["stages"]
@@ -325,11 +405,26 @@ async fn build() -> Month {
 
     // The calendar.
     let funnel: [&[(&str, i64)]; 9] = [
-        &[("mql", DAY), ("sql", 3 * DAY), ("opportunity", 5 * DAY), ("customer", 15 * DAY)],
-        &[("mql", 2 * DAY), ("sql", 6 * DAY), ("opportunity", 7 * DAY), ("customer", 27 * DAY)],
+        &[
+            ("mql", DAY),
+            ("sql", 3 * DAY),
+            ("opportunity", 5 * DAY),
+            ("customer", 15 * DAY),
+        ],
+        &[
+            ("mql", 2 * DAY),
+            ("sql", 6 * DAY),
+            ("opportunity", 7 * DAY),
+            ("customer", 27 * DAY),
+        ],
         &[("mql", DAY)],
         &[("sql", 2 * DAY), ("opportunity", 4 * DAY)],
-        &[("mql", DAY), ("sql", 2 * DAY), ("opportunity", 3 * DAY), ("customer", 9 * DAY)],
+        &[
+            ("mql", DAY),
+            ("sql", 2 * DAY),
+            ("opportunity", 3 * DAY),
+            ("customer", 9 * DAY),
+        ],
         &[],
         &[],
         &[],
@@ -382,11 +477,20 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
 
     // Source ROI: 百度推广 costs ¥240 a lead (¥1,200 / 5), 秋季展会 ¥450 (¥900 / 2).
     let sources = r["sourceRoi"].as_array().unwrap();
-    let names: Vec<&str> = sources.iter().map(|s| s["source"].as_str().unwrap()).collect();
+    let names: Vec<&str> = sources
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["PAID_ADS", "EVENT", "ORGANIC", "WEB_FORM"]);
     let paid = &sources[0]["metrics"];
     assert_eq!(
-        (paid["leads"].clone(), paid["mqls"].clone(), paid["sqls"].clone(), paid["opportunities"].clone(), paid["won"].clone()),
+        (
+            paid["leads"].clone(),
+            paid["mqls"].clone(),
+            paid["sqls"].clone(),
+            paid["opportunities"].clone(),
+            paid["won"].clone()
+        ),
         (json!(4), json!(3), json!(2), json!(2), json!(2))
     );
     assert_eq!(paid["wonAmount"], "30000.00");
@@ -397,7 +501,12 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
     close(&paid["roi"], (3_000_000.0 - 96_000.0) / 96_000.0);
     let event = &sources[1]["metrics"];
     assert_eq!(
-        (event["leads"].clone(), event["mqls"].clone(), event["sqls"].clone(), event["won"].clone()),
+        (
+            event["leads"].clone(),
+            event["mqls"].clone(),
+            event["sqls"].clone(),
+            event["won"].clone()
+        ),
         (json!(2), json!(2), json!(2), json!(1))
     );
     assert_eq!(event["wonAmount"], "8000.00");
@@ -431,31 +540,62 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
     close(&steps[3]["conversionFromPrevious"], 1.0);
     close(&steps[4]["conversionFromPrevious"], 0.75);
     close(&steps[4]["conversionFromStart"], 3.0 / 8.0);
-    let medians: Vec<Value> = steps.iter().map(|s| s["medianSecondsInStep"].clone()).collect();
+    let medians: Vec<Value> = steps
+        .iter()
+        .map(|s| s["medianSecondsInStep"].clone())
+        .collect();
     assert_eq!(
         medians,
-        [json!(86_400.0), json!(172_800.0), json!(129_600.0), json!(864_000.0), Value::Null]
+        [
+            json!(86_400.0),
+            json!(172_800.0),
+            json!(129_600.0),
+            json!(864_000.0),
+            Value::Null
+        ]
     );
-    let timed: Vec<i64> = steps.iter().map(|s| s["timedLeads"].as_i64().unwrap()).collect();
+    let timed: Vec<i64> = steps
+        .iter()
+        .map(|s| s["timedLeads"].as_i64().unwrap())
+        .collect();
     assert_eq!(timed, [5, 3, 4, 3, 0]);
 
     // Speed to lead: contacted after 180, 1800, 7200, 600, 30 and 93,600 seconds.
     let s = &r["speedToLead"];
-    assert_eq!((s["leads"].clone(), s["contacted"].clone()), (json!(8), json!(6)));
+    assert_eq!(
+        (s["leads"].clone(), s["contacted"].clone()),
+        (json!(8), json!(6))
+    );
     close(&s["medianSeconds"], 1200.0);
-    assert_eq!((s["withinFiveMinutes"].clone(), s["withinOneHour"].clone()), (json!(2), json!(4)));
+    assert_eq!(
+        (s["withinFiveMinutes"].clone(), s["withinOneHour"].clone()),
+        (json!(2), json!(4))
+    );
     close(&s["withinFiveMinutesRate"], 2.0 / 6.0);
     close(&s["withinOneHourRate"], 4.0 / 6.0);
     let bars: Vec<(String, i64)> = s["buckets"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["label"].as_str().unwrap().to_string(), b["count"].as_i64().unwrap()))
+        .map(|b| {
+            (
+                b["label"].as_str().unwrap().to_string(),
+                b["count"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    let want: Vec<(String, i64)> = [("<1m", 1), ("1-5m", 1), ("5-15m", 1), ("15-60m", 1), ("1-4h", 1), ("4-24h", 0), (">24h", 1)]
-        .iter()
-        .map(|(l, n)| (l.to_string(), *n))
-        .collect();
+    let want: Vec<(String, i64)> = [
+        ("<1m", 1),
+        ("1-5m", 1),
+        ("5-15m", 1),
+        ("15-60m", 1),
+        ("1-4h", 1),
+        ("4-24h", 0),
+        (">24h", 1),
+    ]
+    .iter()
+    .map(|(l, n)| (l.to_string(), *n))
+    .collect();
     assert_eq!(bars, want);
     // Breaches: L2 (met after the reminder), L3 (escalated), L5 (recycled); L9's clock is
     // outside the range.
@@ -463,18 +603,40 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["ownerName"].as_str().unwrap().to_string(), b["clocks"].as_i64().unwrap(), b["breached"].as_i64().unwrap()))
+        .map(|b| {
+            (
+                b["ownerName"].as_str().unwrap().to_string(),
+                b["clocks"].as_i64().unwrap(),
+                b["breached"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(reps, [("ana".into(), 2, 1), ("bo".into(), 2, 1), ("chen".into(), 1, 1)]);
+    assert_eq!(
+        reps,
+        [
+            ("ana".into(), 2, 1),
+            ("bo".into(), 2, 1),
+            ("chen".into(), 1, 1)
+        ]
+    );
     let teams = s["breachesByTeam"].as_array().unwrap();
     assert_eq!(teams[0]["teamId"], m.team.as_str());
-    assert_eq!((teams[0]["clocks"].clone(), teams[0]["breached"].clone()), (json!(4), json!(2)));
+    assert_eq!(
+        (teams[0]["clocks"].clone(), teams[0]["breached"].clone()),
+        (json!(4), json!(2))
+    );
     assert!(teams[1]["teamId"].is_null());
-    assert_eq!((teams[1]["clocks"].clone(), teams[1]["breached"].clone()), (json!(1), json!(1)));
+    assert_eq!(
+        (teams[1]["clocks"].clone(), teams[1]["breached"].clone()),
+        (json!(1), json!(1))
+    );
 
     // Conversion cycle: won after 15, 27 and 9 days.
     let c = &r["conversionCycle"];
-    assert_eq!(c["overall"], json!({ "won": 3, "averageDays": 17.0, "medianDays": 15.0 }));
+    assert_eq!(
+        c["overall"],
+        json!({ "won": 3, "averageDays": 17.0, "medianDays": 15.0 })
+    );
     assert_eq!(
         c["bySource"],
         json!([
@@ -501,15 +663,29 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
             b["contacted"].as_i64().unwrap(),
             b["won"].as_i64().unwrap(),
             b["wonAmount"].as_str().unwrap().to_string(),
-            [b["calls"].as_i64().unwrap(), b["emails"].as_i64().unwrap(), b["visits"].as_i64().unwrap(), b["notes"].as_i64().unwrap()],
+            [
+                b["calls"].as_i64().unwrap(),
+                b["emails"].as_i64().unwrap(),
+                b["visits"].as_i64().unwrap(),
+                b["notes"].as_i64().unwrap(),
+            ],
         )
     };
     assert_eq!(board.len(), 3);
-    assert_eq!(row(0), (m.ana.clone(), 3, 3, 2, "30000.00".into(), [2, 2, 0, 1]));
-    assert_eq!(row(1), (m.chen.clone(), 2, 1, 1, "8000.00".into(), [1, 0, 0, 0]));
+    assert_eq!(
+        row(0),
+        (m.ana.clone(), 3, 3, 2, "30000.00".into(), [2, 2, 0, 1])
+    );
+    assert_eq!(
+        row(1),
+        (m.chen.clone(), 2, 1, 1, "8000.00".into(), [1, 0, 0, 0])
+    );
     assert_eq!(row(2), (m.bo.clone(), 2, 2, 0, "0.00".into(), [1, 0, 1, 0]));
     close(&board[0]["conversionRate"], 2.0 / 3.0);
-    close(&board[0]["averageResponseSeconds"], (180.0 + 1800.0 + 93_600.0) / 3.0);
+    close(
+        &board[0]["averageResponseSeconds"],
+        (180.0 + 1800.0 + 93_600.0) / 3.0,
+    );
     close(&board[2]["averageResponseSeconds"], 3900.0);
     assert_eq!(board[0]["teamName"], "华东");
     assert!(board[1]["teamId"].is_null());
@@ -517,7 +693,12 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
     // Lost reasons: one each.
     let lost = &r["lostReasons"];
     assert_eq!(lost["lost"], 3);
-    let mut reasons: Vec<&str> = lost["reasons"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    let mut reasons: Vec<&str> = lost["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
     reasons.sort_unstable();
     let mut want = vec!["价格太高", "选择了竞争对手", "没有预算"];
     want.sort_unstable();
@@ -536,13 +717,15 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (
-            p["periodStart"].as_str().unwrap().to_string(),
-            p["leads"].as_i64().unwrap(),
-            p["mqls"].as_i64().unwrap(),
-            p["won"].as_i64().unwrap(),
-            p["wonAmount"].as_str().unwrap().to_string(),
-        ))
+        .map(|p| {
+            (
+                p["periodStart"].as_str().unwrap().to_string(),
+                p["leads"].as_i64().unwrap(),
+                p["mqls"].as_i64().unwrap(),
+                p["won"].as_i64().unwrap(),
+                p["wonAmount"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         points,
@@ -561,14 +744,22 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["periodStart"].as_str().unwrap().to_string(), p["leads"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["periodStart"].as_str().unwrap().to_string(),
+                p["leads"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(months, [("2026-10-01".into(), 8), ("2026-11-01".into(), 0)]);
 
     // Filters: one source, one campaign, one team, one owner.
     let mut f = october();
     f["source"] = json!("EVENT");
-    assert_eq!(report(&m.app, &m.admin, f).await["funnel"]["steps"][0]["count"], 2);
+    assert_eq!(
+        report(&m.app, &m.admin, f).await["funnel"]["steps"][0]["count"],
+        2
+    );
     let mut f = october();
     f["campaignId"] = json!(m.c1);
     let by_campaign = report(&m.app, &m.admin, f).await;
@@ -576,7 +767,10 @@ async fn analytics_dashboards_match_the_hand_counted_month() {
     assert_eq!(by_campaign["unitEconomics"]["marketingCost"], "960.00");
     let mut f = october();
     f["teamId"] = json!(m.team);
-    assert_eq!(report(&m.app, &m.admin, f).await["funnel"]["steps"][0]["count"], 5);
+    assert_eq!(
+        report(&m.app, &m.admin, f).await["funnel"]["steps"][0]["count"],
+        5
+    );
     let mut f = october();
     f["ownerId"] = json!(m.chen);
     let chen = report(&m.app, &m.admin, f).await;
@@ -614,25 +808,47 @@ async fn analytics_are_scoped_by_role_and_refuse_bad_input() {
     // A rep sees their own leads only: ana owns L1, L2, L7 (L9 is before the range).
     let ana_t = app.user_token("ana@bi.test").await;
     let mine = report(app, &ana_t, october()).await;
-    let counts: Vec<i64> = mine["funnel"]["steps"].as_array().unwrap().iter().map(|s| s["count"].as_i64().unwrap()).collect();
+    let counts: Vec<i64> = mine["funnel"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].as_i64().unwrap())
+        .collect();
     assert_eq!(counts, [3, 2, 2, 2, 2]);
     let board = mine["leaderboard"].as_array().unwrap();
     assert_eq!(board.len(), 1);
     assert_eq!(board[0]["ownerId"], m.ana.as_str());
-    assert_eq!(mine["speedToLead"]["breachesByRep"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        mine["speedToLead"]["breachesByRep"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // ... and may not look at a colleague.
     let mut f = october();
     f["ownerId"] = json!(m.bo);
     let refused = app.gql(Some(&ana_t), REPORT, json!({ "f": f })).await;
-    assert_eq!(refused["data"]["analytics"]["userErrors"][0]["field"], "ownerId");
-    assert_eq!(refused["data"]["analytics"]["userErrors"][0]["code"], "NOT_FOUND");
+    assert_eq!(
+        refused["data"]["analytics"]["userErrors"][0]["field"],
+        "ownerId"
+    );
+    assert_eq!(
+        refused["data"]["analytics"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
     assert!(refused["data"]["analytics"]["report"].is_null());
 
     // The manager sees the team (ana and bo): L1, L2, L3, L4, L7 — not chen's, not the pool.
     let mia_t = app.user_token("mia@bi.test").await;
     let team = report(app, &mia_t, october()).await;
     assert_eq!(team["funnel"]["steps"][0]["count"], 5);
-    let mut owners: Vec<&str> = team["leaderboard"].as_array().unwrap().iter().map(|r| r["ownerId"].as_str().unwrap()).collect();
+    let mut owners: Vec<&str> = team["leaderboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ownerId"].as_str().unwrap())
+        .collect();
     owners.sort_unstable();
     let mut want = vec![m.ana.as_str(), m.bo.as_str()];
     want.sort_unstable();
@@ -641,16 +857,46 @@ async fn analytics_are_scoped_by_role_and_refuse_bad_input() {
 
     // Bad input is a userError, never a hung or failed query.
     let cases = [
-        (json!({ "from": "2026-11-01T00:00:00Z", "to": "2026-10-01T00:00:00Z" }), "to", "INVALID"),
-        (json!({ "from": "2010-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z" }), "to", "INVALID"),
-        (json!({ "from": "2024-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "bucket": "DAY" }), "bucket", "INVALID"),
-        (json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "utcOffsetMinutes": 2000 }), "utcOffsetMinutes", "INVALID"),
-        (json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "teamId": Uuid::now_v7() }), "teamId", "NOT_FOUND"),
-        (json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "ownerId": Uuid::now_v7() }), "ownerId", "NOT_FOUND"),
-        (json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "campaignId": "not-an-id" }), "campaignId", "NOT_FOUND"),
+        (
+            json!({ "from": "2026-11-01T00:00:00Z", "to": "2026-10-01T00:00:00Z" }),
+            "to",
+            "INVALID",
+        ),
+        (
+            json!({ "from": "2010-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z" }),
+            "to",
+            "INVALID",
+        ),
+        (
+            json!({ "from": "2024-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "bucket": "DAY" }),
+            "bucket",
+            "INVALID",
+        ),
+        (
+            json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "utcOffsetMinutes": 2000 }),
+            "utcOffsetMinutes",
+            "INVALID",
+        ),
+        (
+            json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "teamId": Uuid::now_v7() }),
+            "teamId",
+            "NOT_FOUND",
+        ),
+        (
+            json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "ownerId": Uuid::now_v7() }),
+            "ownerId",
+            "NOT_FOUND",
+        ),
+        (
+            json!({ "from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z", "campaignId": "not-an-id" }),
+            "campaignId",
+            "NOT_FOUND",
+        ),
     ];
     for (filter, field, code) in cases {
-        let body = app.gql(Some(&m.admin), REPORT, json!({ "f": filter })).await;
+        let body = app
+            .gql(Some(&m.admin), REPORT, json!({ "f": filter }))
+            .await;
         let errors = &body["data"]["analytics"]["userErrors"];
         assert_eq!(errors[0]["field"], field, "{filter}: {body}");
         assert_eq!(errors[0]["code"], code, "{filter}: {body}");
@@ -678,46 +924,96 @@ async fn analytics_widgets_download_as_csv() {
         req.send()
     };
     let q = "from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&utcOffsetMinutes=480";
-    let response = get(format!("/api/analytics/source-roi.csv?{q}"), Some(m.admin.clone())).await.unwrap();
+    let response = get(
+        format!("/api/analytics/source-roi.csv?{q}"),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("source-roi-20261001-20261101.csv"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("source-roi-20261001-20261101.csv"));
     let text = response.text().await.unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "source,leads,mqls,sqls,opportunities,won,wonAmount,mqlRate,sqlRate,opportunityRate,winRate,cost,costPerLead,roi");
-    assert!(lines[1].starts_with("paid_ads,4,3,2,2,2,30000.00,0.75,0.5,0.5,0.5,960.00,240.00,30.25"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("paid_ads,4,3,2,2,2,30000.00,0.75,0.5,0.5,0.5,960.00,240.00,30.25"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines.len(), 5);
 
     // Every widget downloads, with a header row of GraphQL field names.
     for widget in leadflow_shared::analytics::AnalyticsWidget::ALL {
-        let response = get(format!("/api/analytics/{}.csv?{q}&bucket=week", widget.slug()), Some(m.admin.clone()))
-            .await
-            .unwrap();
+        let response = get(
+            format!("/api/analytics/{}.csv?{q}&bucket=week", widget.slug()),
+            Some(m.admin.clone()),
+        )
+        .await
+        .unwrap();
         assert_eq!(response.status(), 200, "{}", widget.slug());
         let text = response.text().await.unwrap();
         assert!(text.lines().count() >= 2, "{}: {text}", widget.slug());
     }
-    let funnel = get(format!("/api/analytics/funnel.csv?{q}"), Some(m.admin.clone())).await.unwrap().text().await.unwrap();
+    let funnel = get(
+        format!("/api/analytics/funnel.csv?{q}"),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
     assert!(funnel.contains("\nwon,3,0.75,0.375,,0\n"), "{funnel}");
 
     // A rep's file holds their numbers only.
     let ana_t = app.user_token("ana@bi.test").await;
-    let board = get(format!("/api/analytics/leaderboard.csv?{q}"), Some(ana_t)).await.unwrap().text().await.unwrap();
+    let board = get(format!("/api/analytics/leaderboard.csv?{q}"), Some(ana_t))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(board.lines().count(), 2, "{board}");
     assert!(board.contains(&m.ana));
 
     // Refusals.
-    let anonymous = get(format!("/api/analytics/funnel.csv?{q}"), None).await.unwrap();
+    let anonymous = get(format!("/api/analytics/funnel.csv?{q}"), None)
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
-    let inverted = get("/api/analytics/funnel.csv?from=2026-11-01T00:00:00Z&to=2026-10-01T00:00:00Z".into(), Some(m.admin.clone())).await.unwrap();
+    let inverted = get(
+        "/api/analytics/funnel.csv?from=2026-11-01T00:00:00Z&to=2026-10-01T00:00:00Z".into(),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(inverted.status(), 400);
     let body: Value = inverted.json().await.unwrap();
     assert_eq!(body["field"], "to");
-    let bucket = get(format!("/api/analytics/trend.csv?{q}&bucket=hour"), Some(m.admin.clone())).await.unwrap();
+    let bucket = get(
+        format!("/api/analytics/trend.csv?{q}&bucket=hour"),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(bucket.status(), 400);
-    let unknown = get(format!("/api/analytics/everything.csv?{q}"), Some(m.admin.clone())).await.unwrap();
+    let unknown = get(
+        format!("/api/analytics/everything.csv?{q}"),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(unknown.status(), 404);
-    let no_team = get(format!("/api/analytics/funnel.csv?{q}&teamId={}", Uuid::now_v7()), Some(m.admin.clone())).await.unwrap();
+    let no_team = get(
+        format!("/api/analytics/funnel.csv?{q}&teamId={}", Uuid::now_v7()),
+        Some(m.admin.clone()),
+    )
+    .await
+    .unwrap();
     assert_eq!(no_team.status(), 400);
     let body: Value = no_team.json().await.unwrap();
     assert_eq!(body["code"], "NOT_FOUND");
@@ -733,7 +1029,11 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 fn secs(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
@@ -843,35 +1143,82 @@ async fn recount_and_compare(m: &Month, token: &str, owners: Option<Vec<Uuid>>) 
             })
             .collect();
         assert_eq!(step["timedLeads"], spans.len() as i64, "timed {i}");
-        same(opt(&step["medianSecondsInStep"]), median(spans), "median in step");
+        same(
+            opt(&step["medianSecondsInStep"]),
+            median(spans),
+            "median in step",
+        );
     }
 
     // Source ROI (counts and won amounts; cost is checked by hand above).
     for src in got["sourceRoi"].as_array().unwrap() {
-        let mine: Vec<&Row> = rows.iter().filter(|r| r.l.source == src["source"].as_str().unwrap().to_lowercase()).collect();
+        let mine: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.l.source == src["source"].as_str().unwrap().to_lowercase())
+            .collect();
         let metrics = &src["metrics"];
         assert_eq!(metrics["leads"], mine.len() as i64);
-        assert_eq!(metrics["mqls"], mine.iter().filter(|r| reached(r, 1)).count() as i64);
-        assert_eq!(metrics["sqls"], mine.iter().filter(|r| reached(r, 2)).count() as i64);
-        assert_eq!(metrics["opportunities"], mine.iter().filter(|r| reached(r, 3)).count() as i64);
-        assert_eq!(metrics["won"], mine.iter().filter(|r| reached(r, 4)).count() as i64);
-        let amount: i64 = mine.iter().filter(|r| r.won.is_some()).map(|r| r.amount).sum();
-        assert_eq!(metrics["wonAmount"], leadflow_shared::money::format_minor_units(amount));
+        assert_eq!(
+            metrics["mqls"],
+            mine.iter().filter(|r| reached(r, 1)).count() as i64
+        );
+        assert_eq!(
+            metrics["sqls"],
+            mine.iter().filter(|r| reached(r, 2)).count() as i64
+        );
+        assert_eq!(
+            metrics["opportunities"],
+            mine.iter().filter(|r| reached(r, 3)).count() as i64
+        );
+        assert_eq!(
+            metrics["won"],
+            mine.iter().filter(|r| reached(r, 4)).count() as i64
+        );
+        let amount: i64 = mine
+            .iter()
+            .filter(|r| r.won.is_some())
+            .map(|r| r.amount)
+            .sum();
+        assert_eq!(
+            metrics["wonAmount"],
+            leadflow_shared::money::format_minor_units(amount)
+        );
     }
-    let listed: i64 = got["sourceRoi"].as_array().unwrap().iter().map(|s| s["metrics"]["leads"].as_i64().unwrap()).sum();
+    let listed: i64 = got["sourceRoi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["metrics"]["leads"].as_i64().unwrap())
+        .sum();
     assert_eq!(listed, rows.len() as i64);
 
     // Speed to lead.
-    let delays: Vec<f64> = rows.iter().filter_map(|r| r.l.first_contacted_at.map(|c| secs(r.l.created_at, c))).collect();
+    let delays: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r.l.first_contacted_at.map(|c| secs(r.l.created_at, c)))
+        .collect();
     let s = &got["speedToLead"];
     assert_eq!(s["contacted"], delays.len() as i64);
-    same(opt(&s["medianSeconds"]), median(delays.clone()), "speed median");
-    assert_eq!(s["withinFiveMinutes"], delays.iter().filter(|d| **d < 300.0).count() as i64);
-    assert_eq!(s["withinOneHour"], delays.iter().filter(|d| **d < 3600.0).count() as i64);
+    same(
+        opt(&s["medianSeconds"]),
+        median(delays.clone()),
+        "speed median",
+    );
+    assert_eq!(
+        s["withinFiveMinutes"],
+        delays.iter().filter(|d| **d < 300.0).count() as i64
+    );
+    assert_eq!(
+        s["withinOneHour"],
+        delays.iter().filter(|d| **d < 3600.0).count() as i64
+    );
     for b in s["buckets"].as_array().unwrap() {
         let lo = b["minSeconds"].as_f64().unwrap();
         let hi = b["maxSeconds"].as_f64().unwrap_or(f64::INFINITY);
-        let n = delays.iter().filter(|d| (lo == 0.0 || **d >= lo) && **d < hi).count() as i64;
+        let n = delays
+            .iter()
+            .filter(|d| (lo == 0.0 || **d >= lo) && **d < hi)
+            .count() as i64;
         assert_eq!(b["count"], n, "{}", b["label"]);
     }
     let clocks = lead_sla::Entity::find().all(db).await.unwrap();
@@ -893,10 +1240,17 @@ async fn recount_and_compare(m: &Month, token: &str, owners: Option<Vec<Uuid>>) 
     }
 
     // Conversion cycle.
-    let cycles: Vec<f64> = rows.iter().filter_map(|r| r.won.map(|w| secs(r.l.created_at, w) / DAY as f64)).collect();
+    let cycles: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r.won.map(|w| secs(r.l.created_at, w) / DAY as f64))
+        .collect();
     let c = &got["conversionCycle"]["overall"];
     assert_eq!(c["won"], cycles.len() as i64);
-    same(opt(&c["medianDays"]), median(cycles.clone()), "cycle median");
+    same(
+        opt(&c["medianDays"]),
+        median(cycles.clone()),
+        "cycle median",
+    );
     same(
         opt(&c["averageDays"]),
         (!cycles.is_empty()).then(|| cycles.iter().sum::<f64>() / cycles.len() as f64),
@@ -907,13 +1261,24 @@ async fn recount_and_compare(m: &Month, token: &str, owners: Option<Vec<Uuid>>) 
     let users = user::Entity::find().all(db).await.unwrap();
     for row in got["leaderboard"].as_array().unwrap() {
         let owner = Uuid::parse_str(row["ownerId"].as_str().unwrap()).unwrap();
-        let theirs: Vec<&Row> = rows.iter().filter(|r| r.l.owner_id == Some(owner)).collect();
+        let theirs: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.l.owner_id == Some(owner))
+            .collect();
         assert_eq!(row["leads"], theirs.len() as i64);
-        assert_eq!(row["won"], theirs.iter().filter(|r| r.won.is_some()).count() as i64);
+        assert_eq!(
+            row["won"],
+            theirs.iter().filter(|r| r.won.is_some()).count() as i64
+        );
         let acts = |kind: &str| {
             events
                 .iter()
-                .filter(|e| e.actor_user_id == Some(owner) && e.kind == kind && e.occurred_at >= from && e.occurred_at < to)
+                .filter(|e| {
+                    e.actor_user_id == Some(owner)
+                        && e.kind == kind
+                        && e.occurred_at >= from
+                        && e.occurred_at < to
+                })
                 .count() as i64
         };
         assert_eq!(row["calls"], acts("call"));
@@ -928,15 +1293,31 @@ async fn recount_and_compare(m: &Month, token: &str, owners: Option<Vec<Uuid>>) 
     let lost: Vec<&Row> = rows.iter().filter(|r| r.l.stage == "lost").collect();
     assert_eq!(got["lostReasons"]["lost"], lost.len() as i64);
     for reason in got["lostReasons"]["reasons"].as_array().unwrap() {
-        let n = lost.iter().filter(|r| r.l.lost_reason.as_deref().unwrap_or("") == reason["reason"]).count() as i64;
+        let n = lost
+            .iter()
+            .filter(|r| r.l.lost_reason.as_deref().unwrap_or("") == reason["reason"])
+            .count() as i64;
         assert_eq!(reason["count"], n);
     }
 
     // Trend: every lead lands in exactly one week, counted once.
-    let total: i64 = got["trend"]["points"].as_array().unwrap().iter().map(|p| p["leads"].as_i64().unwrap()).sum();
+    let total: i64 = got["trend"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["leads"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, rows.len() as i64);
-    let won_total: i64 = got["trend"]["points"].as_array().unwrap().iter().map(|p| p["won"].as_i64().unwrap()).sum();
-    assert_eq!(won_total, rows.iter().filter(|r| r.won.is_some()).count() as i64);
+    let won_total: i64 = got["trend"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["won"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        won_total,
+        rows.iter().filter(|r| r.won.is_some()).count() as i64
+    );
     assert_eq!(got["unitEconomics"]["newCustomers"], won_total);
 }
 
