@@ -158,7 +158,12 @@ impl MigrationTrait for Migration {
             Leads::MqlAt,
         ] {
             manager
-                .alter_table(Table::alter().table(Leads::Table).drop_column(col).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Leads::Table)
+                        .drop_column(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

@@ -761,7 +761,9 @@ mod tests {
 
     #[test]
     fn analytics_bands_agree_with_the_predictive_model() {
-        for n in [0i64, 1, 10, 11, 50, 51, 200, 201, 1000, 1001, 5000, 5001, 90_000] {
+        for n in [
+            0i64, 1, 10, 11, 50, 51, 200, 201, 1000, 1001, 5000, 5001, 90_000,
+        ] {
             let band = COMPANY_SIZE_BANDS
                 .iter()
                 .find(|(_, min, max)| n >= *min && max.is_none_or(|m| n <= m))
@@ -786,7 +788,10 @@ mod tests {
             AnalyticsWidget::parse("speed-to-lead"),
             Some(AnalyticsWidget::SpeedToLead)
         );
-        assert_eq!(FunnelStep::of_stage(LeadStage::Customer), Some(FunnelStep::Won));
+        assert_eq!(
+            FunnelStep::of_stage(LeadStage::Customer),
+            Some(FunnelStep::Won)
+        );
         assert_eq!(TrendBucket::parse("MONTH"), Some(TrendBucket::Month));
     }
 }

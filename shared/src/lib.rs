@@ -5,8 +5,8 @@
 //! GraphQL schema; the browser compiles it without, so the wasm bundle stays small.
 
 pub mod access;
-pub mod analytics;
 pub mod activity;
+pub mod analytics;
 pub mod errors;
 pub mod feed;
 pub mod lead;

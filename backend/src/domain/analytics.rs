@@ -478,7 +478,9 @@ impl Dashboard {
         }
         case.push_str(&format!(" ELSE {} END", EDGES.len()));
         let mut sql = r.sql();
-        sql.push(&format!("SELECT CAST({case} AS BIGINT) AS k, COUNT(*) FROM leads l"));
+        sql.push(&format!(
+            "SELECT CAST({case} AS BIGINT) AS k, COUNT(*) FROM leads l"
+        ));
         self.cohort(&mut sql);
         sql.push(&format!(" AND {cond} GROUP BY 1"));
         let mut histogram: BTreeMap<i64, i64> = BTreeMap::new();
