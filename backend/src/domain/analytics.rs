@@ -66,7 +66,7 @@ pub(crate) async fn stage_reached(
     let mut update = lead::Entity::update_many()
         .col_expr(
             column,
-            Func::coalesce([Expr::col(column).into(), Expr::value(at)]).into(),
+            Func::coalesce([Expr::col(column), Expr::value(at)]).into(),
         )
         .filter(lead::Column::Id.eq(lead_id));
     if stage == LeadStage::Customer {

@@ -61,40 +61,45 @@ fn internal() -> Response {
     )
 }
 
-fn time(field: &str, raw: Option<&str>) -> Result<DateTime<Utc>, Response> {
+/// A refusal, boxed so the `Result`s that carry one stay small.
+fn boxed_bad(field: &str, message: impl Into<String>) -> Box<Response> {
+    Box::new(bad(field, message))
+}
+
+fn time(field: &str, raw: Option<&str>) -> Result<DateTime<Utc>, Box<Response>> {
     let raw = raw
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
-            refuse(
+            Box::new(refuse(
                 StatusCode::BAD_REQUEST,
                 Some(field),
                 "REQUIRED",
                 format!("{field} is required (RFC 3339, e.g. 2026-11-01T00:00:00Z)"),
-            )
+            ))
         })?;
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
-            bad(
+            boxed_bad(
                 field,
                 format!("{field} must be RFC 3339, e.g. 2026-11-01T00:00:00Z"),
             )
         })
 }
 
-fn filter(p: &Params) -> Result<AnalyticsFilter, Response> {
+fn filter(p: &Params) -> Result<AnalyticsFilter, Box<Response>> {
     let source = match p.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
             Channel::parse(&s.to_ascii_lowercase())
-                .ok_or_else(|| bad("source", format!("'{s}' is not a source channel")))?,
+                .ok_or_else(|| boxed_bad("source", format!("'{s}' is not a source channel")))?,
         ),
     };
     let bucket = match p.bucket.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => TrendBucket::default(),
         Some(b) => TrendBucket::parse(b).ok_or_else(|| {
-            bad(
+            boxed_bad(
                 "bucket",
                 format!("'{b}' is not a bucket: use day, week or month"),
             )
@@ -103,7 +108,7 @@ fn filter(p: &Params) -> Result<AnalyticsFilter, Response> {
     let utc_offset_minutes = match p.utc_offset_minutes.as_deref().map(str::trim) {
         None | Some("") => 0,
         Some(o) => o.parse().map_err(|_| {
-            bad(
+            boxed_bad(
                 "utcOffsetMinutes",
                 "utcOffsetMinutes must be a whole number",
             )
@@ -196,7 +201,7 @@ pub async fn widget_csv(
     };
     let filter = match filter(&params) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let name = format!(
         "{}-{}-{}.csv",

@@ -205,6 +205,16 @@ async fn clock(
     .unwrap();
 }
 
+/// A lead to capture: name, owner, source, campaign, company size, captured at.
+type Planned<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<i32>,
+    DateTime<Utc>,
+);
+
 /// The month. Times are UTC; "+1d" is after capture.
 ///
 /// | lead | owner | source / campaign | size | captured | first contact | funnel | end |
@@ -273,14 +283,7 @@ async fn build() -> Month {
         .to_string();
 
     // (name, owner, source, campaign, size, captured)
-    let table: [(
-        &str,
-        Option<&str>,
-        &str,
-        Option<&str>,
-        Option<i32>,
-        DateTime<Utc>,
-    ); 9] = [
+    let table: [Planned; 9] = [
         (
             "李一",
             Some(&ana),
