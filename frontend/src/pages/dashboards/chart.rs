@@ -146,6 +146,32 @@ impl Hit {
     }
 }
 
+/// Where the items are, in CSS pixels from the canvas' top left: `x0,y0,x1,y1` per
+/// bar (a slice gives its bounding square), `;`-separated, in item order.
+fn hits_attr(hits: &[Hit]) -> String {
+    let scale = device_scale();
+    hits.iter()
+        .map(|h| {
+            let (x0, y0, x1, y1) = match *h {
+                Hit::Rect { x0, y0, x1, y1, .. } => {
+                    (x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1))
+                }
+                Hit::Slice { cx, cy, radius, .. } => {
+                    (cx - radius, cy - radius, cx + radius, cy + radius)
+                }
+            };
+            format!(
+                "{:.0},{:.0},{:.0},{:.0}",
+                x0 / scale,
+                y0 / scale,
+                x1 / scale,
+                y1 / scale
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// The item under `(x, y)` (canvas pixels), if any.
 fn pick(hits: &[Hit], x: f64, y: f64) -> Option<usize> {
     hits.iter().find_map(|h| h.index_at(x, y))
@@ -213,6 +239,7 @@ pub fn Chart(props: &ChartProps) -> Html {
                         match render(&el, spec, *height) {
                             Ok(found) => {
                                 let _ = el.set_attribute("data-items", &found.len().to_string());
+                                let _ = el.set_attribute("data-hits", &hits_attr(&found));
                                 *hits.borrow_mut() = found;
                                 let _ = el.set_attribute("data-drawn", "true");
                             }
@@ -638,14 +665,35 @@ fn pie(
     let colors: Vec<RGBColor> = (0..values.len())
         .map(|i| PALETTE[i % PALETTE.len()])
         .collect();
-    // Names are in the legend beside the pie; wedges carry their share.
+    // Names are in the legend beside the ring; wedges big enough carry their share.
     let blanks: Vec<&str> = labels.iter().map(|_| "").collect();
+    let hole = radius * 0.55;
     let mut pie = Pie::new(&center, &radius, values, &colors, &blanks);
     pie.start_angle(-90.0);
-    pie.donut_hole(radius * 0.55);
-    pie.percentages(font(s(12.0), WHITE).pos(Pos::new(HPos::Center, VPos::Center)));
+    pie.donut_hole(hole);
+    pie.label_style(font(1.0, WHITE));
     root.draw(&pie).map_err(err)?;
     let total: f64 = values.iter().sum();
+    let mut at = 0.0;
+    for value in values {
+        let share = if total > 0.0 { value / total } else { 0.0 };
+        if share >= 0.08 {
+            // Mid-ring, mid-wedge; angles clockwise from 12 o'clock.
+            let mid = (at + share / 2.0) * 2.0 * PI;
+            let r = (radius + hole) / 2.0;
+            let (x, y) = (
+                f64::from(center.0) + r * mid.sin(),
+                f64::from(center.1) - r * mid.cos(),
+            );
+            root.draw(&Text::new(
+                format!("{:.0}%", share * 100.0),
+                (x as i32, y as i32),
+                font(s(11.5), WHITE).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+        at += share;
+    }
     let mut hits = Vec::new();
     let mut start = 0.0;
     for (index, value) in values.iter().enumerate() {

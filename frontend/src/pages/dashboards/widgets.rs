@@ -174,7 +174,7 @@ pub fn FunnelWidget(props: &WidgetProps) -> Html {
                     csv={AnalyticsWidget::Funnel} on_csv={props.on_csv.clone()}>
             <Chart spec={ChartSpec::Funnel { labels, values, notes }} {on_pick} height={230}
                    label={i18n.t(Key::DashFunnel)} testid="chart-funnel" empty_text={i18n.t(Key::DashNoLeads)} />
-            <table class="table table-compact" data-testid="funnel-table">
+            <div class="table-wrap"><table class="table table-compact" data-testid="funnel-table">
                 <thead><tr>
                     <th>{ i18n.t(Key::DashStep) }</th>
                     <th class="num">{ i18n.t(Key::DashKpiLeads) }</th>
@@ -197,7 +197,7 @@ pub fn FunnelWidget(props: &WidgetProps) -> Html {
                         </tr>
                     }) }
                 </tbody>
-            </table>
+            </table></div>
         </WidgetCard>
     }
 }
@@ -283,7 +283,7 @@ pub fn TrendWidget(props: &TrendProps) -> Html {
                    label={i18n.t(Key::DashTrend)} testid="chart-trend" empty_text={i18n.t(Key::DashNoLeads)} />
             <details class="widget-details">
                 <summary>{ i18n.t(Key::DashShowTable) }</summary>
-                <table class="table table-compact" data-testid="trend-table">
+                <div class="table-wrap"><table class="table table-compact" data-testid="trend-table">
                     <thead><tr>
                         <th>{ i18n.t(Key::DashPeriod) }</th>
                         <th class="num">{ i18n.t(Key::DashKpiLeads) }</th>
@@ -306,7 +306,7 @@ pub fn TrendWidget(props: &TrendProps) -> Html {
                             </tr>
                         }) }
                     </tbody>
-                </table>
+                </table></div>
             </details>
         </WidgetCard>
     }
@@ -484,7 +484,7 @@ pub fn SlaWidget(props: &WidgetProps) -> Html {
             if s.breaches_by_rep.is_empty() {
                 <p class="widget-empty">{ i18n.t(Key::DashNoClocks) }</p>
             } else {
-                <table class="table table-compact" data-testid="sla-reps">
+                <div class="table-wrap"><table class="table table-compact" data-testid="sla-reps">
                     <thead><tr>
                         <th>{ i18n.t(Key::DashRep) }</th>
                         <th class="num">{ i18n.t(Key::DashClocks) }</th>
@@ -504,8 +504,8 @@ pub fn SlaWidget(props: &WidgetProps) -> Html {
                             </tr>
                         }) }
                     </tbody>
-                </table>
-                <table class="table table-compact" data-testid="sla-teams">
+                </table></div>
+                <div class="table-wrap"><table class="table table-compact" data-testid="sla-teams">
                     <thead><tr>
                         <th>{ i18n.t(Key::DashTeam) }</th>
                         <th class="num">{ i18n.t(Key::DashClocks) }</th>
@@ -522,7 +522,7 @@ pub fn SlaWidget(props: &WidgetProps) -> Html {
                             </tr>
                         }) }
                     </tbody>
-                </table>
+                </table></div>
             }
         </WidgetCard>
     }
@@ -593,7 +593,7 @@ pub fn CycleWidget(props: &WidgetProps) -> Html {
                        label={i18n.t(Key::DashByCompanySize)} testid="chart-cycle-size" empty_text={i18n.t(Key::DashNoWins)} />
                 <details class="widget-details">
                     <summary>{ i18n.t(Key::DashShowTable) }</summary>
-                    <table class="table table-compact" data-testid="cycle-table">
+                    <div class="table-wrap"><table class="table table-compact" data-testid="cycle-table">
                         <thead><tr>
                             <th>{ i18n.t(Key::DashSource) }</th>
                             <th class="num">{ i18n.t(Key::DashStepWon) }</th>
@@ -620,7 +620,7 @@ pub fn CycleWidget(props: &WidgetProps) -> Html {
                                 </tr>
                             }) }
                         </tbody>
-                    </table>
+                    </table></div>
                 </details>
             }
         </WidgetCard>
@@ -750,7 +750,7 @@ pub fn LostWidget(props: &WidgetProps) -> Html {
                                label={i18n.t(Key::DashLost)} testid="chart-lost" empty_text={i18n.t(Key::DashNoLost)} />
                     </div>
                     <div class="widget-split-main">
-                        <table class="table table-compact" data-testid="lost-table">
+                        <div class="table-wrap"><table class="table table-compact" data-testid="lost-table">
                             <tbody>
                                 { for lost.reasons.iter().zip(labels.iter()).enumerate().map(|(i, (r, label))| html! {
                                     <tr>
@@ -763,7 +763,7 @@ pub fn LostWidget(props: &WidgetProps) -> Html {
                                     </tr>
                                 }) }
                             </tbody>
-                        </table>
+                        </table></div>
                     </div>
                 </div>
             }
