@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(http::graphql::subscriptions))
         .route("/leads/export.csv", get(http::export::leads_csv))
+        .route("/api/analytics/{file}", get(http::analytics::widget_csv))
         .route("/healthz", get(http::health::healthz))
         .route("/imports/upload", post(http::imports::upload))
         .route("/imports/{id}/errors.csv", get(http::imports::errors_csv))

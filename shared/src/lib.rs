@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod analytics;
 pub mod errors;
 pub mod feed;
 pub mod lead;

@@ -605,6 +605,11 @@ async fn create(
         last_activity_at: Set(now),
         win_probability: Set(None),
         win_factors: Set(None),
+        mql_at: Set(None),
+        sql_at: Set(None),
+        opportunity_at: Set(None),
+        won_at: Set(None),
+        won_amount_minor: Set(None),
     }
     .insert(db)
     .await?)

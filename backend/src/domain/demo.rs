@@ -524,6 +524,17 @@ async fn load_leads(
             )
             .clone()
         });
+        // The funnel steps this lead passed, spread between capture and its last change.
+        let last_step = match stage {
+            LeadStage::Mql => 1,
+            LeadStage::Sql => 2,
+            LeadStage::Opportunity => 3,
+            LeadStage::Customer => 4,
+            _ => 0,
+        };
+        let span = first_contacted_at.unwrap_or(created_at) - created_at;
+        let reached =
+            |step: i32| (step <= last_step).then(|| created_at + span * step / last_step.max(1));
         rows.push(lead::ActiveModel {
             id: Set(Uuid::now_v7()),
             person_name: Set(format!("{surname}{given}")),
@@ -558,6 +569,11 @@ async fn load_leads(
             last_activity_at: Set(first_contacted_at.unwrap_or(created_at)),
             win_probability: Set(None),
             win_factors: Set(None),
+            mql_at: Set(reached(1)),
+            sql_at: Set(reached(2)),
+            opportunity_at: Set(reached(3)),
+            won_at: Set(reached(4)),
+            won_amount_minor: Set(None),
         });
     }
     for chunk in rows.chunks(100) {
@@ -638,6 +654,16 @@ async fn load_deals(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result
         }
         .insert(&txn)
         .await?;
+        if stage == LeadStage::Customer {
+            lead::Entity::update_many()
+                .col_expr(
+                    lead::Column::WonAmountMinor,
+                    sea_orm::sea_query::Expr::value(amount_minor),
+                )
+                .filter(lead::Column::Id.eq(l.id))
+                .exec(&txn)
+                .await?;
+        }
     }
     txn.commit().await?;
     Ok(())

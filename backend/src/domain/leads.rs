@@ -6,6 +6,7 @@
 //! someone may not see is reported as not found, never as forbidden.
 
 use chrono::{DateTime, Utc};
+use leadflow_shared::analytics::FunnelStep;
 use leadflow_shared::{Channel, LeadStage, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
@@ -86,6 +87,12 @@ pub struct LeadFilter {
     pub created_to: Option<DateTime<Utc>>,
     /// Free text over name, company, email and phone.
     pub search: Option<String>,
+    /// Owned by a member of this team.
+    pub team_id: Option<Uuid>,
+    /// Ever reached this funnel step, whatever the stage now (the dashboards' funnel).
+    pub reached: Option<FunnelStep>,
+    /// Lost for exactly this reason.
+    pub lost_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -204,6 +211,42 @@ fn filtered(
     }
     if let Some(max) = filter.score_max {
         q = q.filter(lead::Column::TotalScore.lte(max));
+    }
+    if let Some(team_id) = filter.team_id {
+        q = q.filter(
+            lead::Column::OwnerId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(user::Column::Id)
+                    .from(user::Entity)
+                    .and_where(user::Column::TeamId.eq(team_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(step) = filter.reached {
+        use lead::Column as C;
+        let reached: Vec<C> = match step {
+            FunnelStep::Lead => vec![],
+            FunnelStep::Mql => vec![C::MqlAt, C::SqlAt, C::OpportunityAt, C::WonAt],
+            FunnelStep::Sql => vec![C::SqlAt, C::OpportunityAt, C::WonAt],
+            FunnelStep::Opportunity => vec![C::OpportunityAt, C::WonAt],
+            FunnelStep::Won => vec![C::WonAt],
+        };
+        if !reached.is_empty() {
+            let mut any = Condition::any();
+            for c in reached {
+                any = any.add(c.is_not_null());
+            }
+            q = q.filter(any);
+        }
+    }
+    if let Some(reason) = filter
+        .lost_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        q = q.filter(lead::Column::LostReason.eq(reason));
     }
     if let Some(from) = filter.created_from {
         q = q.filter(lead::Column::CreatedAt.gte(from));

@@ -98,6 +98,7 @@ pub async fn move_stage(
         timeline::event(updated.id, "stage_changed", actor, data.clone(), now)
             .insert(&txn)
             .await?;
+        super::analytics::stage_reached(&txn, updated.id, to, now).await?;
         let mut announced = data;
         announced["leadId"] = serde_json::json!(updated.id);
         timeline::announce("lead.stage_changed", updated.id, announced)

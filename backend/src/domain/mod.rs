@@ -2,6 +2,7 @@
 //! nothing of HTTP or GraphQL. Each module is an area a sales team would name.
 
 pub mod activities;
+pub mod analytics;
 pub mod api_keys;
 pub mod assignments;
 pub mod audit;

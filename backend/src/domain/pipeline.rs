@@ -595,6 +595,7 @@ async fn move_lead(
     timeline::event(updated.id, "stage_changed", actor, data.clone(), now)
         .insert(db)
         .await?;
+    super::analytics::stage_reached(db, updated.id, to, now).await?;
     let mut announced = data;
     announced["leadId"] = serde_json::json!(updated.id);
     timeline::announce("lead.stage_changed", updated.id, announced)

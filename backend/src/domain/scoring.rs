@@ -316,6 +316,7 @@ async fn apply_score(
         timeline::event(l.id, "stage_changed", Actor::system(), data, now)
             .insert(db)
             .await?;
+        super::analytics::stage_reached(db, l.id, LeadStage::Mql, now).await?;
         timeline::announce(
             "lead.mql",
             l.id,

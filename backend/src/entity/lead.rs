@@ -50,6 +50,14 @@ pub struct Model {
     pub win_probability: Option<f64>,
     /// The factors behind `win_probability` (`[leadflow_shared::predict::Factor]`).
     pub win_factors: Option<Json>,
+    /// When the lead first reached MQL, SQL, the pipeline and a win: the funnel's
+    /// clock, kept by `domain::analytics::stage_reached`.
+    pub mql_at: Option<DateTimeUtc>,
+    pub sql_at: Option<DateTimeUtc>,
+    pub opportunity_at: Option<DateTimeUtc>,
+    pub won_at: Option<DateTimeUtc>,
+    /// The amount of its won deals, in minor units.
+    pub won_amount_minor: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

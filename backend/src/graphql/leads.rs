@@ -3,6 +3,7 @@
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
+use leadflow_shared::analytics::FunnelStep;
 use leadflow_shared::{ApiScope, Channel, LeadStage};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -301,6 +302,13 @@ pub struct LeadFilter {
     pub created_to: Option<DateTime<Utc>>,
     /// Matches name, company, email or phone.
     pub search: Option<String>,
+    /// Owned by a member of this team.
+    pub team_id: Option<ID>,
+    /// Ever reached this funnel step, whatever the stage now — the dashboards' funnel
+    /// and source counts, for drill-down.
+    pub reached: Option<FunnelStep>,
+    /// Lost for exactly this reason.
+    pub lost_reason: Option<String>,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -381,6 +389,13 @@ impl LeadsQuery {
             created_from: f.created_from,
             created_to: f.created_to,
             search: f.search,
+            team_id: f
+                .team_id
+                .as_ref()
+                .map(|id| parse_id("teamId", id))
+                .transpose()?,
+            reached: f.reached,
+            lost_reason: f.lost_reason,
         };
         let sort = match sort.unwrap_or_default() {
             LeadSort::ScoreDesc => DomainSort::ScoreDesc,

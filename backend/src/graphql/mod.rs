@@ -5,6 +5,7 @@
 //! requests are top-level errors carrying `extensions.code`.
 
 mod activities;
+mod analytics;
 mod api_keys;
 mod assignments;
 mod campaigns;
@@ -50,6 +51,7 @@ pub struct Query(
     routing::RoutingQuery,
     feed::FeedQuery,
     pipeline::PipelineQuery,
+    analytics::AnalyticsQuery,
 );
 
 #[derive(MergedObject, Default)]

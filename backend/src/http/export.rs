@@ -3,7 +3,8 @@
 //! Streamed batch by batch, so a million leads never sit in memory; UTF-8 with a BOM so
 //! Excel opens Chinese text correctly. Query parameters mirror `LeadFilter`: `stage`
 //! and `source` (comma-separated enum names), `ownerId`, `pool`, `campaignId`, `tag`,
-//! `province`, `city`, `industry`, `scoreMin`, `scoreMax`, `search`.
+//! `province`, `city`, `industry`, `scoreMin`, `scoreMax`, `search`, `teamId`, `reached`
+//! (`MQL`, `SQL`, `OPPORTUNITY`, `WON`: ever reached that funnel step), `lostReason`.
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
+use leadflow_shared::analytics::FunnelStep;
 use leadflow_shared::{ApiScope, Channel, LeadStage};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -42,6 +44,10 @@ pub struct ExportParams {
     search: Option<String>,
     /// `a,b,c`: only these leads (a bulk selection), at most 500.
     ids: Option<String>,
+    team_id: Option<Uuid>,
+    /// `MQL`, `SQL`, `OPPORTUNITY`, `WON`: leads that ever reached that funnel step.
+    reached: Option<FunnelStep>,
+    lost_reason: Option<String>,
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
@@ -247,6 +253,9 @@ pub async fn leads_csv(
         created_from: None,
         created_to: None,
         search: params.search,
+        team_id: params.team_id,
+        reached: params.reached,
+        lost_reason: params.lost_reason,
     };
     let owners: HashMap<Uuid, String> = match users::list(&s.app.db, None, 0, 100_000).await {
         Ok((rows, _)) => rows.into_iter().map(|u| (u.id, u.email)).collect(),

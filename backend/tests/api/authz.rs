@@ -198,6 +198,7 @@ const MATRIX: &[Row] = &[
     q("pipelineColumn", r#"query { pipelineColumn(stageId: "NOID", first: 1) { id } }"#, SELLERS),
     q("opportunity", r#"query { opportunity(id: "NOID") { id } }"#, SELLERS),
     q("lifecycleSettings", "query { lifecycleSettings { bantRequired } }", ANY_USER),
+    q("analytics", r#"query { analytics(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { userErrors { code } report { funnel { steps { count } } } } }"#, USERS_OR_READ_KEY),
 
     // ---- Mutation -------------------------------------------------------------
     m("login", r#"mutation { login(input: { email: "login@authz.test", password: "rep-password-123" }) { userErrors { code } } }"#, PUBLIC),

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod activities;
+mod analytics;
 mod api_keys;
 mod authz;
 mod bulk;

@@ -5,6 +5,7 @@
 //! the enums from `leadflow-shared`; the sort order and the capture outcome are GraphQL
 //! enums only the SPA needs, so they live here.
 
+use leadflow_shared::analytics::FunnelStep;
 use leadflow_shared::predict::Prediction;
 use leadflow_shared::sla::SlaState;
 use leadflow_shared::{AssignmentReason, Channel, LeadStage, ScoreBreakdown};
@@ -73,6 +74,24 @@ pub struct LeadFilter {
     pub pool: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    /// Captured at or after this instant (RFC 3339); a dashboard's drill-down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<String>,
+    /// Captured before this instant (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// Owned by a member of this team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
+    /// Ever reached this funnel step, whatever the stage now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached: Option<FunnelStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_reason: Option<String>,
 }
 
 /// A lead as one row of the list shows it.
@@ -460,6 +479,7 @@ mod tests {
             sources: vec![Channel::WebForm],
             pool: true,
             search: Some("张".into()),
+            ..LeadFilter::default()
         };
         assert_eq!(
             serde_json::to_value(filter).ok(),

@@ -7,13 +7,14 @@
 //! - [`files`]: uploads and CSV downloads over plain HTTP, with the same token.
 //! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
 //!   [`activities`], [`forms`], [`imports`], [`duplicates`], [`scoring`], [`routing`],
-//!   [`sla`], [`pool`], [`notifications`], [`feed`], [`pipeline`]:
+//!   [`sla`], [`pool`], [`notifications`], [`feed`], [`pipeline`], [`analytics`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
 //! [`crate::components::error_notice::ErrorNotice`] — a title and what to do next.
 
 pub mod activities;
+pub mod analytics;
 pub mod api_keys;
 pub mod auth;
 pub mod client;

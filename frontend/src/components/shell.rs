@@ -104,7 +104,12 @@ pub fn Shell(props: &ShellProps) -> Html {
         ),
         (
             Route::Dashboards,
-            Key::NavDashboards,
+            // A rep's dashboard is their own numbers.
+            if role == Some(Role::Rep) {
+                Key::DashMyPerformance
+            } else {
+                Key::NavDashboards
+            },
             IconName::Dashboards,
             "nav-dashboards",
         ),

@@ -351,6 +351,17 @@ pub fn LeadList(props: &LeadListProps) -> Html {
 
     html! {
         <div class="lead-list" data-testid="lead-list">
+            if !params.drill.is_empty() {
+                <div class="drill-banner" data-testid="drill-banner">
+                    <span>{ i18n.t(Key::LeadsDrillBanner) }</span>
+                    <button type="button" class="btn btn-ghost btn-sm" data-testid="drill-back"
+                            onclick={Callback::from(|_: MouseEvent| {
+                                let _ = gloo::utils::window().history().and_then(|h| h.back());
+                            })}>
+                        { i18n.t(Key::LeadsDrillBack) }
+                    </button>
+                </div>
+            }
             <LeadToolbar params={params.clone()} on_change={set_params} pool_fixed={props.pool_fixed} />
             <div class="list-meta">
                 <span class="count" data-testid="lead-count" aria-live="polite">

@@ -23,7 +23,7 @@ mod form;
 pub mod list;
 mod my_tasks;
 mod ownership;
-mod params;
+pub mod params;
 mod qualification;
 mod score;
 mod table;

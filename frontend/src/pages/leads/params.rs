@@ -4,7 +4,13 @@
 //! [`ListParams`] is what the page works with; [`ListQuery`] is its flat, all-strings
 //! form for the query string. Unknown or malformed values are dropped, never an error:
 //! a hand-edited link still opens a list. [`use_list_params`] ties the two to the router.
+//!
+//! A dashboard drill-down adds [`DrillParams`] — `from`/`to` (RFC 3339, capture time),
+//! `owner`, `team`, `campaign`, `reached` (`mql|sql|opportunity|won`) and `lost` (a lost
+//! reason) — e.g. `/leads?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&reached=sql`,
+//! built from the shared `LeadDrillDown` by [`ListParams::from_drill_down`].
 
+use leadflow_shared::analytics::{FunnelStep, LeadDrillDown};
 use leadflow_shared::{Channel, LeadStage};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -23,6 +29,28 @@ pub struct ListParams {
     pub source: Option<Channel>,
     pub pool_only: bool,
     pub sort: LeadSort,
+    /// What a dashboard's drill-down narrowed the list to.
+    pub drill: DrillParams,
+}
+
+/// The narrowing a dashboard adds: the leads behind one number.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DrillParams {
+    /// Captured at or after (RFC 3339).
+    pub created_from: Option<String>,
+    /// Captured before (RFC 3339, exclusive).
+    pub created_to: Option<String>,
+    pub owner: Option<String>,
+    pub team: Option<String>,
+    pub campaign: Option<String>,
+    pub reached: Option<FunnelStep>,
+    pub lost_reason: Option<String>,
+}
+
+impl DrillParams {
+    pub fn is_empty(&self) -> bool {
+        *self == DrillParams::default()
+    }
 }
 
 /// The query-string form of [`ListParams`]; absent parts are left out of the URL.
@@ -38,6 +66,28 @@ pub struct ListQuery {
     pub pool: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost: Option<String>,
+}
+
+fn kept(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 impl ListParams {
@@ -62,6 +112,68 @@ impl ListParams {
                 .as_deref()
                 .and_then(LeadSort::from_query)
                 .unwrap_or_default(),
+            drill: DrillParams {
+                created_from: kept(&query.from),
+                created_to: kept(&query.to),
+                owner: kept(&query.owner),
+                team: kept(&query.team),
+                campaign: kept(&query.campaign),
+                reached: query
+                    .reached
+                    .as_deref()
+                    .and_then(FunnelStep::parse)
+                    .filter(|s| *s != FunnelStep::Lead),
+                lost_reason: kept(&query.lost),
+            },
+        }
+    }
+
+    /// The lead list behind a dashboard number.
+    pub fn from_drill_down(drill: &LeadDrillDown) -> ListParams {
+        let instant = |t: &chrono::DateTime<chrono::Utc>| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        ListParams {
+            stages: drill.stages.clone(),
+            source: drill.source,
+            drill: DrillParams {
+                created_from: Some(instant(&drill.created_from)),
+                created_to: Some(instant(&drill.created_to)),
+                owner: drill.owner_id.clone(),
+                team: drill.team_id.clone(),
+                campaign: drill.campaign_id.clone(),
+                reached: drill.reached.filter(|s| *s != FunnelStep::Lead),
+                lost_reason: drill.lost_reason.clone(),
+            },
+            ..ListParams::default()
+        }
+    }
+
+    /// `/leads?…` for these parameters, for a real link.
+    pub fn href(&self) -> String {
+        let q = self.to_query();
+        let parts: Vec<(&str, &Option<String>)> = vec![
+            ("q", &q.q),
+            ("stage", &q.stage),
+            ("source", &q.source),
+            ("pool", &q.pool),
+            ("sort", &q.sort),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("owner", &q.owner),
+            ("team", &q.team),
+            ("campaign", &q.campaign),
+            ("reached", &q.reached),
+            ("lost", &q.lost),
+        ];
+        let query: Vec<String> = parts
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_component(v))))
+            .collect();
+        if query.is_empty() {
+            "/leads".to_owned()
+        } else {
+            format!("/leads?{}", query.join("&"))
         }
     }
 
@@ -79,6 +191,13 @@ impl ListParams {
             source: self.source.map(|c| c.as_str().to_owned()),
             pool: self.pool_only.then(|| "1".to_owned()),
             sort: (self.sort != LeadSort::default()).then(|| self.sort.as_query().to_owned()),
+            from: self.drill.created_from.clone(),
+            to: self.drill.created_to.clone(),
+            owner: self.drill.owner.clone(),
+            team: self.drill.team.clone(),
+            campaign: self.drill.campaign.clone(),
+            reached: self.drill.reached.map(|s| s.as_str().to_owned()),
+            lost: self.drill.lost_reason.clone(),
         }
     }
 
@@ -90,6 +209,13 @@ impl ListParams {
             sources: self.source.into_iter().collect(),
             pool: self.pool_only,
             search: (!search.is_empty()).then(|| search.to_owned()),
+            created_from: self.drill.created_from.clone(),
+            created_to: self.drill.created_to.clone(),
+            owner_id: self.drill.owner.clone(),
+            team_id: self.drill.team.clone(),
+            campaign_id: self.drill.campaign.clone(),
+            reached: self.drill.reached,
+            lost_reason: self.drill.lost_reason.clone(),
         }
     }
 
@@ -111,6 +237,20 @@ impl ListParams {
         if !search.is_empty() {
             parts.push(("search", search.to_owned()));
         }
+        let d = &self.drill;
+        for (name, value) in [
+            ("ownerId", &d.owner),
+            ("teamId", &d.team),
+            ("campaignId", &d.campaign),
+            ("lostReason", &d.lost_reason),
+        ] {
+            if let Some(v) = value {
+                parts.push((name, v.clone()));
+            }
+        }
+        if let Some(step) = d.reached {
+            parts.push(("reached", step.as_str().to_ascii_uppercase()));
+        }
         parts
             .into_iter()
             .map(|(k, v)| format!("{k}={}", encode_component(&v)))
@@ -124,6 +264,7 @@ impl ListParams {
             || !self.stages.is_empty()
             || self.source.is_some()
             || self.pool_only
+            || !self.drill.is_empty()
     }
 
     /// These parameters with `stage` switched on or off.
@@ -201,8 +342,14 @@ mod tests {
             source: Some(Channel::PaidAds),
             pool_only: true,
             sort: LeadSort::CreatedDesc,
+            drill: DrillParams {
+                created_from: Some("2026-11-01T00:00:00Z".into()),
+                reached: Some(FunnelStep::Sql),
+                ..DrillParams::default()
+            },
         };
         let query = params.to_query();
+        assert_eq!(query.reached.as_deref(), Some("sql"));
         assert_eq!(query.stage.as_deref(), Some("lead,mql"));
         assert_eq!(query.source.as_deref(), Some("paid_ads"));
         assert_eq!(query.pool.as_deref(), Some("1"));
@@ -218,6 +365,8 @@ mod tests {
             source: Some("carrier_pigeon".into()),
             pool: Some("maybe".into()),
             sort: Some("random".into()),
+            reached: Some("lead".into()),
+            ..ListQuery::default()
         };
         let params = ListParams::from_query(&query);
         assert_eq!(params.stages, vec![LeadStage::Lead, LeadStage::Mql]);
@@ -246,6 +395,7 @@ mod tests {
             source: Some(Channel::WebForm),
             pool_only: true,
             sort: LeadSort::CreatedDesc,
+            drill: DrillParams::default(),
         };
         assert_eq!(
             params.export_query(),
