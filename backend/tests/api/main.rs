@@ -16,6 +16,7 @@ mod cli;
 mod demo;
 mod duplicates;
 mod export;
+mod faults;
 mod forms;
 mod hostile;
 mod imports;
