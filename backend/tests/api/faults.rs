@@ -24,7 +24,7 @@ fn free_port() -> u16 {
 
 async fn start(db_url: &str, data_dir: &std::path::Path) -> Server {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_leadflow"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leadflow"))
         .arg("serve")
         .env("DATABASE_URL", db_url)
         .env("LEADFLOW_BIND", format!("127.0.0.1:{port}"))
@@ -46,6 +46,8 @@ async fn start(db_url: &str, data_dir: &std::path::Path) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("the server did not become healthy");
 }
 
