@@ -426,7 +426,8 @@ fn funnel(
         let a = chart.backend_coord(&(-half, SegmentValue::Exact(row(i) + 1)));
         let b = chart.backend_coord(&(half, SegmentValue::Exact(row(i))));
         hits.push(rect_hit(a, b, i));
-        let on_bar = half > 0.3;
+        // White only where the bar is wide and dark enough to carry it.
+        let on_bar = half > 0.3 && i < 3;
         let style = font(s(13.0), if on_bar { WHITE } else { TEXT })
             .pos(Pos::new(HPos::Center, VPos::Center));
         let note = notes.get(i).cloned().unwrap_or_default();
@@ -601,7 +602,7 @@ fn line(
                 return String::new();
             }
             let i = i as usize;
-            if i % every != 0 {
+            if !i.is_multiple_of(every) {
                 return String::new();
             }
             labels.get(i).cloned().unwrap_or_default()
