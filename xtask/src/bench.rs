@@ -1,8 +1,8 @@
 //! `cargo xtask bench`: builds the server and the benchmark harness in release mode, provides
 //! a throwaway PostgreSQL when asked, and runs `leadflow-bench` (the harness lives in the e2e
 //! crate, `e2e/src/bench/`, which already has the HTTP, WebSocket and database clients; this
-//! crate stays dependency-free). The report lands in `target/bench/results.md`, the source
-//! of `BENCHMARKS.md`.
+//! crate stays dependency-free). The report lands in `target/bench/results.md` of the
+//! workspace (databases in `target/bench/work/`), the source of `BENCHMARKS.md`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,7 +64,10 @@ pub fn parse(args: &[String]) -> Result<Options> {
         let mut value = || -> Result<String> {
             match &inline {
                 Some(v) => Ok(v.clone()),
-                None => args.next().cloned().with_context(|| format!("{name} needs a value")),
+                None => args
+                    .next()
+                    .cloned()
+                    .with_context(|| format!("{name} needs a value")),
             }
         };
         match name {
@@ -135,7 +138,8 @@ pub fn run(options: &Options, command_line: &str) -> Result<ExitCode> {
     } else {
         None
     };
-    let bench_dir = target_dir().join("bench");
+    // Results and databases under the workspace's own target/, wherever cargo builds.
+    let bench_dir = workspace_root().join("target").join("bench");
     let out = bench_dir.join("results.md");
     let mut harness = process::command(release.join("leadflow-bench"));
     harness
@@ -196,15 +200,22 @@ fn header(command_line: &str) -> String {
                 .find_map(|l| l.strip_prefix("MemTotal:"))
                 .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
         })
-        .map_or("?".into(), |kb| format!("{:.1} GiB", kb as f64 / 1_048_576.0));
+        .map_or("?".into(), |kb| {
+            format!("{:.1} GiB", kb as f64 / 1_048_576.0)
+        });
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default();
     let kernel = probe(std::process::Command::new("uname").arg("-r")).unwrap_or_default();
     let rustc = probe(std::process::Command::new("rustc").arg("--version")).unwrap_or_default();
-    let commit = probe(process::command("git").args(["rev-parse", "--short", "HEAD"]))
-        .unwrap_or_default();
+    let commit =
+        probe(process::command("git").args(["rev-parse", "--short", "HEAD"])).unwrap_or_default();
     format!(
         "## Run of {date}\n\n- command: `{command_line}` (commit {commit})\n- machine: {cpu}, \
          {cores} cores, {memory} RAM, Linux {kernel}; {rustc}\n- server: release build, \
-         `RUST_LOG=warn`, loopback; load generator and baselines on the same machine\n"
+         `RUST_LOG=warn`, loopback; load generator and baselines on the same machine \
+         (load average {load} when the run began)\n"
     )
 }
 

@@ -70,9 +70,7 @@ fn main() -> ExitCode {
         .map(|()| ExitCode::SUCCESS),
         Task::Run(options) => run::run(&options),
         Task::Test(options) => test::run(&options),
-        Task::Bench(options) => {
-            bench::run(&options, &format!("cargo xtask {}", args.join(" ")))
-        }
+        Task::Bench(options) => bench::run(&options, &format!("cargo xtask {}", args.join(" "))),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -47,7 +47,8 @@ impl Api {
 
     /// A GraphQL request; top-level errors are failures.
     pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Result<Value> {
-        let body = post_graphql(&self.http, &self.url("/graphql"), token, query, &variables).await?;
+        let body =
+            post_graphql(&self.http, &self.url("/graphql"), token, query, &variables).await?;
         if body.get("errors").is_some_and(|e| !e.is_null()) {
             bail!("GraphQL errors: {}", body["errors"]);
         }
@@ -85,7 +86,14 @@ impl Api {
     /// Creates a web-to-lead form asking for every lead field; gives its path (`/f/<key>`).
     pub async fn form(&self, token: &str) -> Result<String> {
         let fields: Vec<Value> = [
-            "personName", "company", "title", "email", "phone", "province", "city", "industry",
+            "personName",
+            "company",
+            "title",
+            "email",
+            "phone",
+            "province",
+            "city",
+            "industry",
         ]
         .iter()
         .map(|name| json!({ "name": name, "label": name, "required": *name == "personName" }))
@@ -120,7 +128,10 @@ pub async fn post_graphql(
     let response = request.send().await?;
     let status = response.status();
     if !status.is_success() {
-        bail!("HTTP {status}: {}", response.text().await.unwrap_or_default());
+        bail!(
+            "HTTP {status}: {}",
+            response.text().await.unwrap_or_default()
+        );
     }
     Ok(response.json().await?)
 }
@@ -160,20 +171,27 @@ pub fn capture_input(lead: &Lead) -> Value {
 /// many visitors must look like many visitors.
 pub struct Visitors {
     per_address: u64,
+    /// The first visitor number of this crowd: crowds in one run never share an address.
+    first: u64,
     clients: Mutex<HashMap<u64, reqwest::Client>>,
 }
 
+/// Visitor numbers handed out so far in this process.
+static VISITORS_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl Visitors {
-    pub fn new(per_address: u64) -> Visitors {
+    /// A crowd of at most `size` visitors, `per_address` posts each.
+    pub fn new(per_address: u64, size: u64) -> Visitors {
         Visitors {
             per_address: per_address.max(1),
+            first: VISITORS_SEEN.fetch_add(size, std::sync::atomic::Ordering::Relaxed),
             clients: Mutex::new(HashMap::new()),
         }
     }
 
     /// The client of the visitor sending request `i`.
     pub fn client(&self, i: u64) -> Result<reqwest::Client> {
-        let visitor = i / self.per_address;
+        let visitor = self.first + i / self.per_address;
         let mut clients = self
             .clients
             .lock()
@@ -201,10 +219,9 @@ pub type Socket =
 /// Opens the GraphQL WebSocket, signs in with `token` and subscribes to `query`.
 pub async fn subscribe(ws_url: &str, token: &str, query: &str) -> Result<Socket> {
     let mut request = ws_url.into_client_request()?;
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse()?,
-    );
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
     let send = |v: Value| Message::Text(v.to_string().into());
     socket

@@ -214,8 +214,22 @@ const BRAND: [(&str, &str); 30] = [
 ];
 
 const ENGLISH_BRAND: [&str; 16] = [
-    "Harbour", "Pacific", "Summit", "Everbright", "Golden Gate", "Silverline", "Bluewave",
-    "Redwood", "Orient", "Apex", "Nova", "Zenith", "Crown", "Pioneer", "Unity", "Vertex",
+    "Harbour",
+    "Pacific",
+    "Summit",
+    "Everbright",
+    "Golden Gate",
+    "Silverline",
+    "Bluewave",
+    "Redwood",
+    "Orient",
+    "Apex",
+    "Nova",
+    "Zenith",
+    "Crown",
+    "Pioneer",
+    "Unity",
+    "Vertex",
 ];
 
 /// Industry, its weight, the Chinese line of business and the English one.
@@ -238,17 +252,35 @@ const PROVINCES: [Province; 20] = [
     (
         "广东",
         180,
-        &[("深圳", 40), ("广州", 30), ("东莞", 12), ("佛山", 10), ("珠海", 8)],
+        &[
+            ("深圳", 40),
+            ("广州", 30),
+            ("东莞", 12),
+            ("佛山", 10),
+            ("珠海", 8),
+        ],
     ),
     (
         "江苏",
         120,
-        &[("苏州", 35), ("南京", 30), ("无锡", 15), ("常州", 10), ("南通", 10)],
+        &[
+            ("苏州", 35),
+            ("南京", 30),
+            ("无锡", 15),
+            ("常州", 10),
+            ("南通", 10),
+        ],
     ),
     (
         "浙江",
         110,
-        &[("杭州", 45), ("宁波", 25), ("温州", 12), ("嘉兴", 10), ("绍兴", 8)],
+        &[
+            ("杭州", 45),
+            ("宁波", 25),
+            ("温州", 12),
+            ("嘉兴", 10),
+            ("绍兴", 8),
+        ],
     ),
     ("上海", 110, &[("上海", 1)]),
     ("北京", 100, &[("北京", 1)]),
@@ -332,7 +364,12 @@ const MOBILE_PREFIXES: [&str; 24] = [
     "156", "157", "158", "159", "177", "180", "181", "186", "187", "188", "189",
 ];
 
-const FREE_MAIL: [(&str, u32); 4] = [("qq.com", 50), ("163.com", 30), ("126.com", 10), ("gmail.com", 10)];
+const FREE_MAIL: [(&str, u32); 4] = [
+    ("qq.com", 50),
+    ("163.com", 30),
+    ("126.com", 10),
+    ("gmail.com", 10),
+];
 
 const EVENT_KINDS: [(&str, u32); 6] = [
     ("page_view", 62),
@@ -435,7 +472,12 @@ impl Dataset {
         let company = has_company.then(|| {
             if english {
                 let brand = *rng.pick(&ENGLISH_BRAND);
-                let suffix = *rng.weighted(&[("Co., Ltd.", 40), ("Inc.", 25), ("Ltd.", 25), ("Limited", 10)]);
+                let suffix = *rng.weighted(&[
+                    ("Co., Ltd.", 40),
+                    ("Inc.", 25),
+                    ("Ltd.", 25),
+                    ("Limited", 10),
+                ]);
                 format!("{brand} {line_en} {suffix}")
             } else {
                 let suffix = *rng.weighted(&[
@@ -449,7 +491,12 @@ impl Dataset {
             }
         });
         let domain = if english {
-            format!("{}.com", ENGLISH_BRAND[(index % 16) as usize].to_lowercase().replace(' ', ""))
+            format!(
+                "{}.com",
+                ENGLISH_BRAND[(index % 16) as usize]
+                    .to_lowercase()
+                    .replace(' ', "")
+            )
         } else {
             let tld = *rng.weighted(&[(".com.cn", 50), (".com", 35), (".cn", 15)]);
             format!("{b1_py}{b2_py}{tld}")
@@ -468,9 +515,17 @@ impl Dataset {
         });
         let mobile = (email.is_none() || rng.chance(0.85)).then(|| {
             if province == "香港" {
-                format!("852{}{:06}", rng.pick(&["90", "91", "92", "93", "94", "96", "97"]), rng.below(1_000_000))
+                format!(
+                    "852{}{:06}",
+                    rng.pick(&["94", "96", "97", "61", "63", "65"]),
+                    rng.below(1_000_000)
+                )
             } else {
-                format!("{}{:08}", rng.pick(&MOBILE_PREFIXES), rng.below(100_000_000))
+                format!(
+                    "{}{:08}",
+                    rng.pick(&MOBILE_PREFIXES),
+                    rng.below(100_000_000)
+                )
             }
         });
         (
@@ -521,8 +576,8 @@ impl Dataset {
         let span = Duration::days(HISTORY_DAYS).num_seconds();
         let at = span * i64::try_from(index.min(self.leads.max(1))).unwrap_or(0)
             / i64::try_from(self.leads.max(1)).unwrap_or(1);
-        let created_at = epoch() - Duration::seconds(span - at)
-            + Duration::seconds(rng.below(3600) as i64);
+        let created_at =
+            epoch() - Duration::seconds(span - at) + Duration::seconds(rng.below(3600) as i64);
         let source = *rng.weighted(&SOURCES);
         let in_channel: Vec<(usize, u32)> = CAMPAIGNS
             .iter()
@@ -530,7 +585,8 @@ impl Dataset {
             .filter(|(_, c)| c.1 == source)
             .map(|(i, c)| (i, c.3))
             .collect();
-        let campaign = (!in_channel.is_empty() && rng.chance(0.8)).then(|| *rng.weighted(&in_channel));
+        let campaign =
+            (!in_channel.is_empty() && rng.chance(0.8)).then(|| *rng.weighted(&in_channel));
         let stage = *rng.weighted(&STAGES);
         let owner_slot = match stage {
             "lead" | "recycled" | "lost" if rng.chance(0.35) => None,
@@ -602,7 +658,8 @@ impl Dataset {
     }
 
     /// The CSV header of [`Dataset::csv_row`]: the column names a Chinese export uses.
-    pub const CSV_HEADER: &'static str = "姓名,公司名称,职位,邮箱,手机号码,省份,城市,行业,公司规模\n";
+    pub const CSV_HEADER: &'static str =
+        "姓名,公司名称,职位,邮箱,手机号码,省份,城市,行业,公司规模\n";
 
     /// Row `index` as a line of the import file.
     pub fn csv_row(&self, index: u64, out: &mut String) {
@@ -672,7 +729,10 @@ mod tests {
             assert_eq!(a.events(&a.lead(i)), b.events(&b.lead(i)));
         }
         let c = Dataset::new(43, 10_000);
-        assert_ne!(a.lead(5).person_name + &a.lead(6).person_name, c.lead(5).person_name + &c.lead(6).person_name);
+        assert_ne!(
+            a.lead(5).person_name + &a.lead(6).person_name,
+            c.lead(5).person_name + &c.lead(6).person_name
+        );
         let mut csv_a = String::new();
         let mut csv_b = String::new();
         for i in 0..200 {
@@ -691,7 +751,7 @@ mod tests {
         for i in 0..20_000 {
             let lead = data.lead(i);
             if let (Some(phone), Some(e164)) = (&lead.phone, &lead.phone_e164) {
-                if i % 20 == 0 {
+                if i % 20 == 0 || e164.starts_with("+852") {
                     let parsed = Phone::parse(phone).unwrap_or_else(|e| panic!("{phone}: {e}"));
                     assert_eq!(parsed.as_str(), e164, "{phone}");
                 }
@@ -710,7 +770,10 @@ mod tests {
             }
             events += u64::from(lead.events);
         }
-        assert!((500..1_200).contains(&duplicates), "{duplicates} duplicates");
+        assert!(
+            (500..1_200).contains(&duplicates),
+            "{duplicates} duplicates"
+        );
         assert!((1_500..3_500).contains(&english), "{english} English names");
         let mean = events as f64 / 20_000.0;
         assert!((3.5..6.5).contains(&mean), "{mean} events per lead");

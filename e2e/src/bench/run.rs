@@ -105,7 +105,15 @@ pub struct Report {
 }
 
 impl Report {
-    fn row(&mut self, db: &str, leads: u64, measurement: &str, figure: String, baseline: String, ratio: Option<f64>) {
+    fn row(
+        &mut self,
+        db: &str,
+        leads: u64,
+        measurement: &str,
+        figure: String,
+        baseline: String,
+        ratio: Option<f64>,
+    ) {
         let row = Row {
             measurement: measurement.to_string(),
             db: db.to_string(),
@@ -116,7 +124,12 @@ impl Report {
         };
         println!(
             "[result] {} | {} | {} | {} | {} | {}",
-            row.measurement, row.db, thousands(row.leads), row.figure, row.baseline, row.ratio
+            row.measurement,
+            row.db,
+            thousands(row.leads),
+            row.figure,
+            row.baseline,
+            row.ratio
         );
         self.rows.push(row);
     }
@@ -139,7 +152,9 @@ impl Report {
     pub fn markdown(&self, header: &str) -> String {
         let mut md = String::new();
         md.push_str(header);
-        md.push_str("\n| Measurement | DB | Leads | Leadflow | Baseline (same run, same data) | Ratio |\n");
+        md.push_str(
+            "\n| Measurement | DB | Leads | Leadflow | Baseline (same run, same data) | Ratio |\n",
+        );
         md.push_str("|---|---|---:|---:|---|---:|\n");
         for r in &self.rows {
             md.push_str(&format!(
@@ -159,7 +174,10 @@ impl Report {
                 Some(false) => "**not met**",
                 None => "not measured",
             };
-            md.push_str(&format!("| {} | {} | {} | {} |\n", t.name, t.target, t.measured, met));
+            md.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                t.name, t.target, t.measured, met
+            ));
         }
         if !self.notes.is_empty() {
             md.push_str("\n### Notes\n\n");
@@ -188,10 +206,15 @@ impl Databases {
     fn url(&self, name: &str) -> String {
         match self {
             Databases::Sqlite { dir } => {
-                format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.join(format!("{name}.db")).display()
+                )
             }
             Databases::Postgres { admin_url } => {
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
                 format!("{base}/{name}")
             }
         }
@@ -299,10 +322,17 @@ struct Bench<'a> {
 
 /// A GraphQL body as the load generator posts it.
 fn gql_body(query: &str, variables: Value) -> Vec<u8> {
-    json!({ "query": query, "variables": variables }).to_string().into_bytes()
+    json!({ "query": query, "variables": variables })
+        .to_string()
+        .into_bytes()
 }
 
-async fn post_bytes(http: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -> Result<axum::body::Bytes> {
+async fn post_bytes(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> Result<axum::body::Bytes> {
     let mut request = http
         .post(url)
         .header("content-type", "application/json")
@@ -338,14 +368,18 @@ impl Bench<'_> {
         let label = dbs.label();
         let name = format!("bench_{size}");
         let data = Dataset::new(self.options.seed, size);
-        let dir = self.options.work.join(format!("{}-{size}", label.to_lowercase()));
+        let dir = self
+            .options
+            .work
+            .join(format!("{}-{size}", label.to_lowercase()));
         let _ = std::fs::remove_dir_all(dir.join("data"));
         println!("==> {label}, {} leads", thousands(size));
 
         // The demo's admin, 4 teams of reps, routing rules and campaigns.
         dbs.create(&name).await?;
         let url = dbs.url(&name);
-        let demo = Server::start(&self.options.server, &url, &dir, &self.options.dist, true).await?;
+        let demo =
+            Server::start(&self.options.server, &url, &dir, &self.options.dist, true).await?;
         self.report.row(
             label,
             0,
@@ -381,7 +415,8 @@ impl Bench<'_> {
         let scratch_db = store::connect(&dbs.url(&scratch)).await?;
         let scratch_dir = Directory::prepare(&scratch_db).await?;
 
-        let server = Server::start(&self.options.server, &url, &dir, &self.options.dist, false).await?;
+        let server =
+            Server::start(&self.options.server, &url, &dir, &self.options.dist, false).await?;
         self.report.row(
             label,
             size,
@@ -426,10 +461,15 @@ impl Bench<'_> {
     }
 
     /// The lead list at c=16 against the bare handler and the same query in SQL.
-    async fn lead_list(&mut self, label: &str, size: u64, url: &str, api: &Api, admin: &str) -> Result<()> {
-        let filter = |i: u64| {
-            json!({ "stages": ["LEAD", "MQL"], "province": LIST_PROVINCES[(i % 5) as usize] })
-        };
+    async fn lead_list(
+        &mut self,
+        label: &str,
+        size: u64,
+        url: &str,
+        api: &Api,
+        admin: &str,
+    ) -> Result<()> {
+        let filter = |i: u64| json!({ "stages": ["LEAD", "MQL"], "province": LIST_PROVINCES[(i % 5) as usize] });
         let first = api.gql(admin, LIST, json!({ "filter": filter(0) })).await?;
         let total = first["leads"]["totalCount"].as_i64().unwrap_or(0);
         anyhow::ensure!(total > 0, "the list is empty: {first}");
@@ -438,7 +478,13 @@ impl Bench<'_> {
         let sample = closed_loop(16, self.budget.limits, move |i| {
             let (http, endpoint, token) = (http.clone(), endpoint.clone(), token.clone());
             async move {
-                let body = post_bytes(&http, &endpoint, &token, gql_body(LIST, json!({ "filter": filter(i) }))).await?;
+                let body = post_bytes(
+                    &http,
+                    &endpoint,
+                    &token,
+                    gql_body(LIST, json!({ "filter": filter(i) })),
+                )
+                .await?;
                 anyhow::ensure!(!has_errors(&body), "{}", String::from_utf8_lossy(&body));
                 Ok(())
             }
@@ -446,9 +492,17 @@ impl Bench<'_> {
         .await;
 
         // The same JSON from a bare handler.
-        let answer = post_bytes(&api.http, &api.url("/graphql"), admin, gql_body(LIST, json!({ "filter": filter(0) }))).await?;
+        let answer = post_bytes(
+            &api.http,
+            &api.url("/graphql"),
+            admin,
+            gql_body(LIST, json!({ "filter": filter(0) })),
+        )
+        .await?;
         self.bare.answer_with(answer);
-        let bare = self.bare_loop(16, gql_body(LIST, json!({ "filter": filter(0) }))).await;
+        let bare = self
+            .bare_loop(16, gql_body(LIST, json!({ "filter": filter(0) })))
+            .await;
 
         // The same query written by hand, on a pool of 16 connections.
         let pool = sea_orm::Database::connect({
@@ -477,14 +531,22 @@ impl Bench<'_> {
             async move {
                 let province = DbValue::from(LIST_PROVINCES[(i % 5) as usize]);
                 let rows = pool
-                    .query_all_raw(Statement::from_sql_and_values(backend, page_sql, [province.clone()]))
+                    .query_all_raw(Statement::from_sql_and_values(
+                        backend,
+                        page_sql,
+                        [province.clone()],
+                    ))
                     .await?;
                 anyhow::ensure!(!rows.is_empty(), "no rows");
                 for row in &rows {
                     let _: String = row.try_get("", "person_name")?;
                 }
-                pool.query_one_raw(Statement::from_sql_and_values(backend, count_sql, [province]))
-                    .await?;
+                pool.query_one_raw(Statement::from_sql_and_values(
+                    backend,
+                    count_sql,
+                    [province],
+                ))
+                .await?;
                 Ok(())
             }
         })
@@ -494,16 +556,29 @@ impl Bench<'_> {
         }
 
         let what = "lead list: 50 rows, stage + province filter, by score, totalCount, c=16";
-        self.sample_rows(label, size, what, &sample, &[("bare axum, same JSON", &bare), ("hand-written SQL", &sql)]);
+        self.sample_rows(
+            label,
+            size,
+            what,
+            &sample,
+            &[("bare axum, same JSON", &bare), ("hand-written SQL", &sql)],
+        );
         self.report.note(format!(
-            "{label} {size}: the list filter matches {} leads per province on average (first province {total})",
+            "{label} {size}: the lead list's filter (open stages LEAD/MQL, one of 5 provinces) matches {} leads for 广东",
             thousands(total as u64)
         ));
         Ok(())
     }
 
     /// Three rows for a closed-loop measurement: throughput, p50, p99, each against baselines.
-    fn sample_rows(&mut self, label: &str, size: u64, what: &str, sample: &Sample, baselines: &[(&str, &Sample)]) {
+    fn sample_rows(
+        &mut self,
+        label: &str,
+        size: u64,
+        what: &str,
+        sample: &Sample,
+        baselines: &[(&str, &Sample)],
+    ) {
         let describe = |f: &dyn Fn(&Sample) -> String| {
             baselines
                 .iter()
@@ -545,8 +620,16 @@ impl Bench<'_> {
             self.report.target(
                 "lead list at 50k leads, c=16",
                 "≥ 3,000 req/s, p99 < 15 ms",
-                format!("{}, p99 {}", format_rate(sample.per_second()), format_duration(sample.p99())),
-                Some(sample.per_second() >= 3000.0 && sample.p99() < Duration::from_millis(15) && sample.errors == 0),
+                format!(
+                    "{}, p99 {}",
+                    format_rate(sample.per_second()),
+                    format_duration(sample.p99())
+                ),
+                Some(
+                    sample.per_second() >= 3000.0
+                        && sample.p99() < Duration::from_millis(15)
+                        && sample.errors == 0,
+                ),
             );
         }
     }
@@ -581,7 +664,7 @@ impl Bench<'_> {
         let mut offset = size + 1_000_000;
         for concurrency in [1usize, 16] {
             // The hosted form, each visitor from their own loopback address.
-            let visitors = Arc::new(Visitors::new(20));
+            let visitors = Arc::new(Visitors::new(20, self.budget.limits.max_requests / 20 + 1));
             let form_url = api.url(&form);
             let start = offset;
             let sample = closed_loop(concurrency, self.budget.limits, {
@@ -599,7 +682,11 @@ impl Bench<'_> {
                             .await?;
                         let status = response.status();
                         let body = response.bytes().await?;
-                        anyhow::ensure!(status == 200, "HTTP {status}: {}", String::from_utf8_lossy(&body));
+                        anyhow::ensure!(
+                            status == 200,
+                            "HTTP {status}: {}",
+                            String::from_utf8_lossy(&body)
+                        );
                         Ok(())
                     }
                 }
@@ -615,7 +702,10 @@ impl Bench<'_> {
                 .await?;
             self.bare.answer_with(answer);
             let bare = self
-                .bare_loop(concurrency, serde_json::to_vec(&api::lead_fields(&data.lead(start)))?)
+                .bare_loop(
+                    concurrency,
+                    serde_json::to_vec(&api::lead_fields(&data.lead(start)))?,
+                )
                 .await;
             let raw = self
                 .raw_insert(scratch, scratch_dir, data, start..start + sample.ok.max(1))
@@ -644,12 +734,18 @@ impl Bench<'_> {
                 }
             })
             .await;
-            let request = gql_body(CAPTURE, json!({ "input": api::capture_input(&data.lead(start)) }));
+            let request = gql_body(
+                CAPTURE,
+                json!({ "input": api::capture_input(&data.lead(start)) }),
+            );
             let answer = post_bytes(
                 &api.http,
                 &api.url("/graphql"),
                 &key,
-                gql_body(CAPTURE, json!({ "input": api::capture_input(&data.lead(offset + 999_999)) })),
+                gql_body(
+                    CAPTURE,
+                    json!({ "input": api::capture_input(&data.lead(offset + 999_999)) }),
+                ),
             )
             .await?;
             self.bare.answer_with(answer);
@@ -672,7 +768,15 @@ impl Bench<'_> {
         Ok(())
     }
 
-    fn capture_rows(&mut self, label: &str, size: u64, what: &str, sample: &Sample, bare: &Sample, raw: f64) {
+    fn capture_rows(
+        &mut self,
+        label: &str,
+        size: u64,
+        what: &str,
+        sample: &Sample,
+        bare: &Sample,
+        raw: f64,
+    ) {
         let errors = if sample.errors > 0 {
             format!(" ({} errors)", sample.errors)
         } else {
@@ -694,7 +798,11 @@ impl Bench<'_> {
             label,
             size,
             &format!("{what} — p50 / p99"),
-            format!("{} / {}", format_duration(sample.p50()), format_duration(sample.p99())),
+            format!(
+                "{} / {}",
+                format_duration(sample.p50()),
+                format_duration(sample.p99())
+            ),
             format!(
                 "bare axum: {} / {}",
                 format_duration(bare.p50()),
@@ -705,13 +813,27 @@ impl Bench<'_> {
     }
 
     /// Rows per second of a batched INSERT of leads `range` into the scratch copy.
-    async fn raw_insert(&self, scratch: &DatabaseConnection, directory: &Directory, data: Dataset, range: std::ops::Range<u64>) -> Result<f64> {
+    async fn raw_insert(
+        &self,
+        scratch: &DatabaseConnection,
+        directory: &Directory,
+        data: Dataset,
+        range: std::ops::Range<u64>,
+    ) -> Result<f64> {
         let loaded = store::insert_unlinked(scratch, directory, data, range).await?;
         Ok(per_second(loaded.leads, loaded.elapsed))
     }
 
     /// Capture → routed → a WebSocket subscriber has it, at a fixed 200 captures/s.
-    async fn feed(&mut self, label: &str, size: u64, data: Dataset, server: &Server, api: &Api, admin: &str) -> Result<()> {
+    async fn feed(
+        &mut self,
+        label: &str,
+        size: u64,
+        data: Dataset,
+        server: &Server,
+        api: &Api,
+        admin: &str,
+    ) -> Result<()> {
         const RATE: f64 = 200.0;
         let key = api.api_key(admin, &["CAPTURE"]).await?;
         let ws_url = format!("ws://{}/graphql/ws", server.addr);
@@ -725,9 +847,13 @@ impl Bench<'_> {
         let reader = {
             let received = received.clone();
             tokio::spawn(async move {
-                while let Ok(Some(message)) = api::next_message(&mut socket, Duration::from_secs(30)).await {
+                while let Ok(Some(message)) =
+                    api::next_message(&mut socket, Duration::from_secs(30)).await
+                {
                     let at = Instant::now();
-                    if let Some(email) = message["payload"]["data"]["assignmentEvents"]["lead"]["email"].as_str() {
+                    if let Some(email) =
+                        message["payload"]["data"]["assignmentEvents"]["lead"]["email"].as_str()
+                    {
                         if let Ok(mut r) = received.lock() {
                             r.insert(email.to_string(), at);
                         }
@@ -746,7 +872,8 @@ impl Bench<'_> {
         let endpoint = api.url("/graphql");
         let (http, token, times) = (api.http.clone(), key.clone(), responses.clone());
         let (sent, errors) = open_loop(RATE, limits, move |i| {
-            let (http, endpoint, token, times) = (http.clone(), endpoint.clone(), token.clone(), times.clone());
+            let (http, endpoint, token, times) =
+                (http.clone(), endpoint.clone(), token.clone(), times.clone());
             async move {
                 let mut lead = data.lead(start + i);
                 lead.email = Some(email(i));
@@ -755,7 +882,13 @@ impl Bench<'_> {
                 lead.province = ROUTED_PROVINCES[(i % ROUTED_PROVINCES.len() as u64) as usize];
                 lead.city = lead.province;
                 let at = Instant::now();
-                let body = post_bytes(&http, &endpoint, &token, gql_body(CAPTURE, json!({ "input": api::capture_input(&lead) }))).await?;
+                let body = post_bytes(
+                    &http,
+                    &endpoint,
+                    &token,
+                    gql_body(CAPTURE, json!({ "input": api::capture_input(&lead) })),
+                )
+                .await?;
                 anyhow::ensure!(!has_errors(&body), "{}", String::from_utf8_lossy(&body));
                 if let Ok(mut t) = times.lock() {
                     t.push(at.elapsed());
@@ -782,9 +915,17 @@ impl Bench<'_> {
             }
         }
         let missing = sent.len() as u64 - latencies.len() as u64;
-        let elapsed = sent.last().zip(sent.first()).map(|(l, f)| *l - *f).unwrap_or_default();
+        let elapsed = sent
+            .last()
+            .zip(sent.first())
+            .map(|(l, f)| *l - *f)
+            .unwrap_or_default();
         let sample = Sample::new(latencies, missing, elapsed);
-        let responses = Sample::new(responses.lock().map(|r| r.clone()).unwrap_or_default(), errors, elapsed);
+        let responses = Sample::new(
+            responses.lock().map(|r| r.clone()).unwrap_or_default(),
+            errors,
+            elapsed,
+        );
         self.report.row(
             label,
             size,
@@ -845,7 +986,10 @@ impl Bench<'_> {
         let status = response.status();
         let uploaded: Value = response.json().await?;
         anyhow::ensure!(status.as_u16() == 201, "upload: HTTP {status}: {uploaded}");
-        let upload_id = uploaded["uploadId"].as_str().context("uploadId")?.to_string();
+        let upload_id = uploaded["uploadId"]
+            .as_str()
+            .context("uploadId")?
+            .to_string();
         let preview = api
             .gql(
                 admin,
@@ -875,7 +1019,10 @@ impl Bench<'_> {
                 )
                 .await?["importJob"]
                 .clone();
-            if job["status"] == "DONE" || job["status"] == "FAILED" || began.elapsed() > self.budget.import_limit {
+            if job["status"] == "DONE"
+                || job["status"] == "FAILED"
+                || began.elapsed() > self.budget.import_limit
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -884,7 +1031,9 @@ impl Bench<'_> {
         let done = job["rowsDone"].as_u64().unwrap_or(0);
         let finished = job["status"] == "DONE";
         let rate = per_second(done, elapsed);
-        let raw = self.raw_insert(scratch, scratch_dir, data, start..start + rows).await?;
+        let raw = self
+            .raw_insert(scratch, scratch_dir, data, start..start + rows)
+            .await?;
         self.report.row(
             label,
             size,
@@ -897,7 +1046,11 @@ impl Bench<'_> {
                 "{} in {}{}",
                 format_rate(rate),
                 format_duration(elapsed),
-                if finished { String::new() } else { format!(" — stopped at the limit, status {}", job["status"]) }
+                if finished {
+                    String::new()
+                } else {
+                    format!(" — stopped at the limit, status {}", job["status"])
+                }
             ),
             format!("raw batched INSERT of the same rows: {}", format_rate(raw)),
             ratio(rate, raw),
@@ -907,11 +1060,20 @@ impl Bench<'_> {
             job["rowsCreated"], job["rowsMerged"], job["rowsSkipped"], job["rowsFailed"]
         ));
         if label == "SQLite" {
-            let million = if rate > 0.0 { Duration::from_secs_f64(1e6 / rate) } else { Duration::MAX };
+            let million = if rate > 0.0 {
+                Duration::from_secs_f64(1e6 / rate)
+            } else {
+                Duration::MAX
+            };
             self.report.target(
                 "1M-row CSV import (SQLite)",
                 "< 60 s",
-                format!("{} extrapolated from {} rows at {}", format_duration(million), thousands(done), format_rate(rate)),
+                format!(
+                    "{} extrapolated from {} rows at {}",
+                    format_duration(million),
+                    thousands(done),
+                    format_rate(rate)
+                ),
                 Some(finished && million < Duration::from_secs(60)),
             );
         }
@@ -919,7 +1081,14 @@ impl Bench<'_> {
     }
 
     /// Activating a changed scoring model re-scores every open lead; timed to the run's end.
-    async fn rescore(&mut self, label: &str, size: u64, url: &str, api: &Api, admin: &str) -> Result<()> {
+    async fn rescore(
+        &mut self,
+        label: &str,
+        size: u64,
+        url: &str,
+        api: &Api,
+        admin: &str,
+    ) -> Result<()> {
         let active = api
             .gql(admin, "{ activeScoringModel { definition } }", json!({}))
             .await?;
@@ -953,7 +1122,11 @@ impl Bench<'_> {
         let mut run;
         loop {
             run = api
-                .gql(admin, "query($id: ID!) { rescoreRun(id: $id) { status done total changed } }", json!({ "id": run_id }))
+                .gql(
+                    admin,
+                    "query($id: ID!) { rescoreRun(id: $id) { status done total changed } }",
+                    json!({ "id": run_id }),
+                )
                 .await?["rescoreRun"]
                 .clone();
             if run["status"] != "RUNNING" || began.elapsed() > self.budget.rescore_limit {
@@ -978,25 +1151,44 @@ impl Bench<'_> {
         self.report.row(
             label,
             size,
-            &format!("re-score all open leads after a model change ({} leads)", thousands(total)),
+            &format!(
+                "re-score all open leads after a model change ({} leads)",
+                thousands(total)
+            ),
             format!(
                 "{} ({}){}",
                 format_duration(elapsed),
                 format_rate(per_second(done, elapsed)),
-                if finished { String::new() } else { format!(" — {} at the limit, {done} done", run["status"]) }
+                if finished {
+                    String::new()
+                } else {
+                    format!(" — {} at the limit, {done} done", run["status"])
+                }
             ),
             format!("one SQL UPDATE of the same rows: {}", format_duration(sql)),
             ratio(elapsed.as_secs_f64(), sql.as_secs_f64()),
         );
         if label == "SQLite" && (size >= 1_000_000 || self.options.sizes.len() == 1) {
-            let million = if done > 0 { elapsed.mul_f64(1e6 / done as f64) } else { Duration::MAX };
+            let million = if done > 0 {
+                elapsed.mul_f64(1e6 / done as f64)
+            } else {
+                Duration::MAX
+            };
             self.report.target(
                 "re-score 1M open leads (SQLite)",
                 "< 10 s",
                 if size >= 1_000_000 {
-                    format!("{} for {} open leads", format_duration(elapsed), thousands(total))
+                    format!(
+                        "{} for {} open leads",
+                        format_duration(elapsed),
+                        thousands(total)
+                    )
                 } else {
-                    format!("{} extrapolated from {}", format_duration(million), thousands(done))
+                    format!(
+                        "{} extrapolated from {}",
+                        format_duration(million),
+                        thousands(done)
+                    )
                 },
                 Some(finished && million < Duration::from_secs(10)),
             );
@@ -1013,8 +1205,12 @@ impl Bench<'_> {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .find(|p| p.extension().is_some_and(|e| e == "wasm"));
         let Some(wasm) = wasm else {
-            self.report.note(format!("no wasm in {}: the SPA size was not measured", self.options.dist.display()));
-            self.report.target("SPA wasm, gzip", "< 700 KB", "not built".into(), None);
+            self.report.note(format!(
+                "no wasm in {}: the SPA size was not measured",
+                self.options.dist.display()
+            ));
+            self.report
+                .target("SPA wasm, gzip", "< 700 KB", "not built".into(), None);
             return Ok(());
         };
         let raw = std::fs::metadata(&wasm)?.len();
@@ -1049,7 +1245,11 @@ impl Bench<'_> {
                 peak = Some(peak.map_or(mib, |p: f64| p.max(mib)));
             }
         }
-        let cold_ok = self.report.rows.iter().find(|r| r.measurement == "cold start to /healthz" && r.db == "SQLite");
+        let cold_ok = self
+            .report
+            .rows
+            .iter()
+            .find(|r| r.measurement == "cold start to /healthz" && r.db == "SQLite");
         self.report.target(
             "cold start to /healthz (SQLite, populated database)",
             "< 0.5 s",
@@ -1062,15 +1262,28 @@ impl Bench<'_> {
             peak.map_or("not measured".into(), |p| format!("{p:.0} MiB")),
             peak.map(|p| p * 1.048_576 < 150.0),
         );
-        self.report.target("journey step over 1M enrolments", "< 60 s", "journeys are not built yet".into(), None);
-        self.report.target("every dashboard widget at 1M leads", "< 200 ms median", "dashboards are not built yet".into(), None);
+        self.report.target(
+            "journey step over 1M enrolments",
+            "< 60 s",
+            "journeys are not built yet".into(),
+            None,
+        );
+        self.report.target(
+            "every dashboard widget at 1M leads",
+            "< 200 ms median",
+            "dashboards are not built yet".into(),
+            None,
+        );
     }
 }
 
 /// `0.84 ms` / `1.25 s` back to seconds.
 fn parse_seconds(text: &str) -> f64 {
     let mut parts = text.split_whitespace();
-    let value: f64 = parts.next().and_then(|v| v.parse().ok()).unwrap_or(f64::MAX);
+    let value: f64 = parts
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::MAX);
     match parts.next() {
         Some("ms") => value / 1000.0,
         _ => value,
@@ -1096,7 +1309,11 @@ mod tests {
         assert!((parse_seconds("0.84 ms") - 0.00084).abs() < 1e-12);
         assert_eq!(parse_seconds("1.25 s"), 1.25);
         assert!(has_errors(br#"{"errors":[{"message":"x"}]}"#));
-        assert!(has_errors(br#"{"data":{"leadCapture":{"userErrors":[{"field":"x"}]}}}"#));
-        assert!(!has_errors(br#"{"data":{"leadCapture":{"userErrors":[]}}}"#));
+        assert!(has_errors(
+            br#"{"data":{"leadCapture":{"userErrors":[{"field":"x"}]}}}"#
+        ));
+        assert!(!has_errors(
+            br#"{"data":{"leadCapture":{"userErrors":[]}}}"#
+        ));
     }
 }

@@ -92,7 +92,10 @@ impl Server {
                 );
             }
             if started.elapsed() > START_LIMIT {
-                bail!("the server was not healthy after {START_LIMIT:?}:\n{}", server.log_tail());
+                bail!(
+                    "the server was not healthy after {START_LIMIT:?}:\n{}",
+                    server.log_tail()
+                );
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }

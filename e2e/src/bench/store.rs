@@ -78,7 +78,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
             db.execute_unprepared(pragma).await?;
         }
     } else {
-        db.execute_unprepared("SET synchronous_commit = off").await?;
+        db.execute_unprepared("SET synchronous_commit = off")
+            .await?;
     }
     Ok(db)
 }
@@ -213,7 +214,8 @@ async fn insert_rows(
     let backend = db.get_database_backend();
     let range_len = range.end - range.start;
     let started = Instant::now();
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<(Vec<Lead>, Vec<(Uuid, super::data::Event)>)>(4);
+    let (sender, mut batches) =
+        tokio::sync::mpsc::channel::<(Vec<Lead>, Vec<(Uuid, super::data::Event)>)>(4);
     // Generating rows is CPU work: a thread of its own, while this task waits on the database.
     let producer = std::thread::spawn(move || {
         let mut at = range.start;
@@ -236,7 +238,12 @@ async fn insert_rows(
     });
     let mut loaded = Loaded::default();
     let lead_sql = insert_sql(backend, "leads", &LEAD_COLUMNS, LEAD_ROWS_PER_INSERT);
-    let event_sql = insert_sql(backend, "lead_events", &EVENT_COLUMNS, EVENT_ROWS_PER_INSERT);
+    let event_sql = insert_sql(
+        backend,
+        "lead_events",
+        &EVENT_COLUMNS,
+        EVENT_ROWS_PER_INSERT,
+    );
     let mut txn = db.begin().await?;
     let mut statements = 0;
     let mut next_report = 100_000;
@@ -323,10 +330,12 @@ fn lead_values(data: &Dataset, directory: &Directory, lead: &Lead, link: bool) -
     } else {
         directory.owner(lead)
     };
-    let campaign = lead.campaign.and_then(|i| directory.campaigns.get(i).copied());
+    let campaign = lead
+        .campaign
+        .and_then(|i| directory.campaigns.get(i).copied());
     let contacted = matches!(lead.stage, "sql" | "opportunity" | "customer" | "lost")
         .then(|| lead.created_at + chrono::Duration::minutes(47));
-    let lost_reason = (lead.stage == "lost").then_some(if lead.index % 3 == 0 {
+    let lost_reason = (lead.stage == "lost").then_some(if lead.index.is_multiple_of(3) {
         "选了竞品"
     } else {
         "没有预算"
@@ -360,7 +369,9 @@ fn lead_values(data: &Dataset, directory: &Directory, lead: &Lead, link: bool) -
         lead.engagement_score.into(),
         lead.total_score().into(),
         lost_reason.map(str::to_string).into(),
-        owner.map(|_| lead.created_at + chrono::Duration::seconds(3)).into(),
+        owner
+            .map(|_| lead.created_at + chrono::Duration::seconds(3))
+            .into(),
         contacted.into(),
         merged_into.into(),
         1i32.into(),
@@ -418,7 +429,11 @@ pub fn placeholders(backend: DbBackend, sql: &str) -> String {
 }
 
 /// Writes leads `range` of `data` as the CSV file a user would import.
-pub fn write_csv(path: &std::path::Path, data: &Dataset, range: std::ops::Range<u64>) -> Result<u64> {
+pub fn write_csv(
+    path: &std::path::Path,
+    data: &Dataset,
+    range: std::ops::Range<u64>,
+) -> Result<u64> {
     use std::io::Write;
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
