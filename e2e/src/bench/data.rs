@@ -592,7 +592,7 @@ impl Dataset {
             "lead" | "recycled" | "lost" if rng.chance(0.35) => None,
             _ => Some(rng.below(u64::from(u32::MAX)) as u32),
         };
-        let events = rng.power_law(1.65, 1.4, 2000);
+        let events = rng.power_law(1.76, 1.4, 2000);
         let stage_bonus = match stage {
             "mql" => 25,
             "sql" | "opportunity" => 35,

@@ -69,7 +69,8 @@ pub fn format_ratio(ratio: Option<f64>) -> String {
         Some(r) if r >= 100.0 => format!("{r:.0}×"),
         Some(r) if r >= 10.0 => format!("{r:.1}×"),
         Some(r) if r >= 0.1 => format!("{r:.2}×"),
-        Some(r) => format!("{r:.3}×"),
+        Some(r) if r >= 0.001 => format!("{r:.3}×"),
+        Some(r) => format!("{r:.1e}×"),
     }
 }
 
@@ -142,6 +143,7 @@ mod tests {
         assert_eq!(format_ratio(Some(0.0123)), "0.012×");
         assert_eq!(format_ratio(Some(12.34)), "12.3×");
         assert_eq!(format_ratio(None), "—");
+        assert_eq!(format_ratio(Some(0.000_092)), "9.2e-5×");
         assert_eq!(format_duration(Duration::from_micros(840)), "0.84 ms");
         assert_eq!(format_duration(Duration::from_millis(1250)), "1.25 s");
         assert_eq!(format_rate(2345.4), "2,345/s");

@@ -89,6 +89,10 @@ pub struct Directory {
     reps_by_province: HashMap<String, Vec<Uuid>>,
     reps: Vec<Uuid>,
     campaigns: Vec<Uuid>,
+    /// Added to every time of the dataset: its "now" ([`super::data::epoch`]) becomes today's
+    /// midnight (UTC), so the database looks current to the server's clock (SLA sweeps,
+    /// decay) on whatever day the benchmark runs.
+    shift: chrono::Duration,
 }
 
 impl Directory {
@@ -154,10 +158,16 @@ impl Directory {
             .await?;
             campaigns.push(id);
         }
+        let today = Utc::now()
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or_else(super::data::epoch);
         Ok(Directory {
             reps_by_province,
             reps,
             campaigns,
+            shift: today - super::data::epoch(),
         })
     }
 
@@ -279,8 +289,8 @@ async fn insert_rows(
                         (*lead_id).into(),
                         event.kind.into(),
                         data.into(),
-                        event.occurred_at.into(),
-                        event.occurred_at.into(),
+                        (event.occurred_at + directory.shift).into(),
+                        (event.occurred_at + directory.shift).into(),
                     ]
                 })
                 .collect();
@@ -340,8 +350,22 @@ fn lead_values(data: &Dataset, directory: &Directory, lead: &Lead, link: bool) -
     } else {
         "没有预算"
     });
-    let last_activity = lead.created_at + chrono::Duration::hours(i64::from(lead.events.min(2000)));
-    let updated = last_activity.min(Utc::now());
+    // A rep works their open leads, or the daily inactivity sweep (30 days in the demo's
+    // policy) would have returned them to the pool: owned open leads saw activity in the
+    // last 20 days.
+    let open = matches!(
+        lead.stage,
+        "lead" | "mql" | "sql" | "opportunity" | "recycled"
+    );
+    let last_activity = if owner.is_some() && open {
+        (super::data::epoch() - chrono::Duration::hours((lead.index % 480) as i64))
+            .max(lead.created_at)
+    } else {
+        (lead.created_at + chrono::Duration::hours(i64::from(lead.events.min(2000))))
+            .min(super::data::epoch())
+    };
+    let shift = directory.shift;
+    let updated = last_activity + shift;
     [
         lead.id.into(),
         lead.person_name.clone().into(),
@@ -370,14 +394,14 @@ fn lead_values(data: &Dataset, directory: &Directory, lead: &Lead, link: bool) -
         lead.total_score().into(),
         lost_reason.map(str::to_string).into(),
         owner
-            .map(|_| lead.created_at + chrono::Duration::seconds(3))
+            .map(|_| lead.created_at + shift + chrono::Duration::seconds(3))
             .into(),
-        contacted.into(),
+        contacted.map(|at| at + shift).into(),
         merged_into.into(),
         1i32.into(),
-        lead.created_at.into(),
+        (lead.created_at + shift).into(),
         updated.into(),
-        last_activity.into(),
+        (last_activity + shift).into(),
     ]
 }
 
