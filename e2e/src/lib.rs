@@ -5,6 +5,11 @@
 //! `<workspace>/dist`, which `cargo xtask test` builds first. Every wait is an explicit
 //! poll for a condition with a deadline ([`WAIT`]); nothing sleeps for a fixed time.
 //! Screenshots land in `<workspace>/target/e2e-screenshots/`.
+//!
+//! [`bench`] is the benchmark harness (`cargo xtask bench`), kept here because this crate
+//! already has the HTTP, WebSocket and database clients it needs.
+
+pub mod bench;
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};

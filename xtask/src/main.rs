@@ -1,14 +1,17 @@
 //! Project automation, so that building, running and testing Leadflow is one command each and
-//! no logic lives in shell scripts: `cargo xtask setup | run | test` (the alias is in
+//! no logic lives in shell scripts: `cargo xtask setup | run | test | bench` (the alias is in
 //! `.cargo/config.toml`).
 //!
 //! - [`setup`] installs missing tools (wasm target, Trunk, wasm-bindgen-cli, Chromium,
 //!   PostgreSQL), idempotently.
 //! - [`run`] builds the SPA and the server in release mode and serves them.
 //! - [`test`] runs every check CI runs, [`postgres`] providing the throwaway database server.
+//! - [`bench`] builds and runs the benchmark harness (`e2e/src/bench/`) against SQLite and a
+//!   throwaway PostgreSQL.
 //!
 //! Arguments are parsed by hand to keep this crate's dependencies (and its compile time) tiny.
 
+mod bench;
 mod postgres;
 mod process;
 mod run;
@@ -29,6 +32,10 @@ commands:
                                   http://127.0.0.1:8080 (--demo: demo admin, teams and reps)
   test [--skip-e2e] [--skip-pg]   fmt, clippy, SPA build, all tests on SQLite (with the Chromium
                                   e2e suite), the API suite on a throwaway PostgreSQL
+  bench [--quick] [--db sqlite|postgres|both] [--sizes 50000,1000000] [--seed N]
+                                  seeded data, the release server under load, baselines in the
+                                  same run; writes target/bench/results.md (--quick: 5k leads,
+                                  short runs, to catch crashes only)
   help                            show this text
 ";
 
@@ -38,6 +45,7 @@ enum Task {
     Setup(test::Options),
     Run(run::Options),
     Test(test::Options),
+    Bench(bench::Options),
     Help,
 }
 
@@ -62,6 +70,7 @@ fn main() -> ExitCode {
         .map(|()| ExitCode::SUCCESS),
         Task::Run(options) => run::run(&options),
         Task::Test(options) => test::run(&options),
+        Task::Bench(options) => bench::run(&options, &format!("cargo xtask {}", args.join(" "))),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -77,6 +86,7 @@ fn parse(args: &[String]) -> Result<Task> {
         "setup" => parse_suite_options(rest).map(Task::Setup),
         "run" => parse_run_options(rest).map(Task::Run),
         "test" => parse_suite_options(rest).map(Task::Test),
+        "bench" => bench::parse(rest).map(Task::Bench),
         "help" | "-h" | "--help" => Ok(Task::Help),
         other => bail!("unknown command `{other}`"),
     }
@@ -152,13 +162,20 @@ mod tests {
             })
         );
         assert_eq!(parse_line("help").unwrap(), Task::Help);
+        assert_eq!(
+            parse_line("bench --quick").unwrap(),
+            Task::Bench(bench::Options {
+                quick: true,
+                ..bench::Options::default()
+            })
+        );
     }
 
     #[test]
     fn rejects_what_it_does_not_know() {
         for line in [
             "",
-            "bench",
+            "bench --fast",
             "test --fast",
             "run --bind",
             "run --bind nowhere",
