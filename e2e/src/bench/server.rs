@@ -57,6 +57,9 @@ impl Server {
             .env("LEADFLOW_DATA_DIR", dir.join("data"))
             .env("LEADFLOW_DIST_DIR", dist)
             .env("LEADFLOW_GRAPHIQL", "false")
+            // The load generator is one integration sending far more than a key's
+            // default allowance per minute; the limit itself is not what is measured.
+            .env("LEADFLOW_API_KEY_REQUESTS_PER_MINUTE", "0")
             // Info logs per request would be part of what is measured; operators run at warn.
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
