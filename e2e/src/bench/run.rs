@@ -445,6 +445,7 @@ impl Bench<'_> {
             self.import(label, size, data, &api, &admin, &scratch_db, &scratch_dir)
                 .await?;
         }
+        self.dashboards(label, size, &url, &api, &admin).await?;
         self.rescore(label, size, &url, &api, &admin).await?;
         let memory = server.memory()?;
         self.report.row(
@@ -567,6 +568,106 @@ impl Bench<'_> {
             "{label} {size}: the lead list's filter (open stages LEAD/MQL, one of 5 provinces) matches {} leads for 广东",
             thousands(total as u64)
         ));
+        Ok(())
+    }
+
+    /// Every dashboard widget over the last year of leads, one request at a time (as a
+    /// manager opening the page), against a hand-written GROUP BY over the same leads.
+    async fn dashboards(
+        &mut self,
+        label: &str,
+        size: u64,
+        url: &str,
+        api: &Api,
+        admin: &str,
+    ) -> Result<()> {
+        const ROI: &str = "leads mqls sqls opportunities won wonAmount cost costPerLead roi";
+        const CYCLE: &str = "won averageDays medianDays";
+        let widgets: Vec<(&str, String)> = vec![
+            ("source ROI", format!("sourceRoi {{ source metrics {{ {ROI} }} }}")),
+            ("campaign ROI", format!("campaignRoi {{ campaignId metrics {{ {ROI} }} }}")),
+            ("funnel", "funnel { steps { step count conversionFromPrevious medianSecondsInStep } }".into()),
+            ("speed to lead", "speedToLead { leads contacted medianSeconds withinFiveMinutes withinOneHour buckets { label count } breachesByRep { ownerId breached } breachesByTeam { teamId breached } }".into()),
+            ("conversion cycle", format!("conversionCycle {{ overall {{ {CYCLE} }} bySource {{ source stats {{ {CYCLE} }} }} byCompanySize {{ companySize stats {{ {CYCLE} }} }} }}")),
+            ("rep leaderboard", "leaderboard { ownerId leads won wonAmount conversionRate averageResponseSeconds calls emails visits notes }".into()),
+            ("lost reasons", "lostReasons { lost reasons { reason count } }".into()),
+            ("CAC / LTV", "unitEconomics { marketingCost newCustomers cac ltv }".into()),
+            ("trend by week", "trend { bucket points { periodStart leads mqls won } }".into()),
+        ];
+        let now = chrono::Utc::now();
+        let filter = json!({
+            "from": (now - chrono::Duration::days(365)).to_rfc3339(),
+            "to": (now + chrono::Duration::days(1)).to_rfc3339(),
+            "bucket": "WEEK",
+            "utcOffsetMinutes": 480,
+        });
+        let rounds = if self.options.quick { 3 } else { 7 };
+
+        // The hand-written baseline: leads and stages reached per source, in one scan.
+        let pool = sea_orm::Database::connect(url).await?;
+        let backend = pool.get_database_backend();
+        let baseline_sql = store::placeholders(
+            backend,
+            "SELECT source, COUNT(*) AS leads, COUNT(mql_at) AS mqls, COUNT(sql_at) AS sqls, \
+             COUNT(won_at) AS won FROM leads \
+             WHERE merged_into IS NULL AND created_at >= ? AND created_at < ? GROUP BY source",
+        );
+        let mut baseline = Vec::new();
+        for _ in 0..rounds {
+            let started = Instant::now();
+            pool.query_all_raw(Statement::from_sql_and_values(
+                backend,
+                baseline_sql.clone(),
+                [
+                    DbValue::from(now - chrono::Duration::days(365)),
+                    DbValue::from(now + chrono::Duration::days(1)),
+                ],
+            ))
+            .await?;
+            baseline.push(started.elapsed());
+        }
+        pool.close().await?;
+        let baseline = median(&mut baseline);
+
+        let mut slowest = Duration::ZERO;
+        for (name, selection) in widgets {
+            let query = format!(
+                "query($f: AnalyticsFilterInput!) {{ analytics(filter: $f) {{ userErrors {{ message }} report {{ {selection} }} }} }}"
+            );
+            let mut times = Vec::new();
+            for _ in 0..rounds {
+                let started = Instant::now();
+                let data = api.gql(admin, &query, json!({ "f": filter })).await?;
+                anyhow::ensure!(
+                    data["analytics"]["userErrors"]
+                        .as_array()
+                        .is_some_and(|e| e.is_empty()),
+                    "{name}: {data}"
+                );
+                times.push(started.elapsed());
+            }
+            let took = median(&mut times);
+            slowest = slowest.max(took);
+            self.report.row(
+                label,
+                size,
+                &format!("dashboard widget: {name}, last 365 days, median of {rounds}"),
+                format_duration(took),
+                format!(
+                    "hand-written GROUP BY source: {}",
+                    format_duration(baseline)
+                ),
+                ratio(took.as_secs_f64(), baseline.as_secs_f64()),
+            );
+        }
+        if size >= 1_000_000 {
+            self.report.target(
+                &format!("every dashboard widget at 1M leads ({label})"),
+                "< 200 ms median",
+                format!("slowest {}", format_duration(slowest)),
+                Some(slowest < Duration::from_millis(200)),
+            );
+        }
         Ok(())
     }
 
@@ -1298,6 +1399,11 @@ fn gzip_size(path: &Path) -> Result<u64> {
         .context("running gzip")?;
     anyhow::ensure!(output.status.success(), "gzip failed");
     Ok(output.stdout.len() as u64)
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 #[cfg(test)]
