@@ -8,6 +8,7 @@ pub mod access;
 pub mod activity;
 pub mod errors;
 pub mod feed;
+pub mod journey;
 pub mod lead;
 pub mod lifecycle;
 pub mod money;
