@@ -25,6 +25,8 @@ pub struct AppState {
     pub tracking: crate::domain::tracking::TrackingKey,
     /// Behaviour events per address to the public tracking endpoint.
     pub tracking_limiter: http::limits::RateLimiter,
+    /// Signs the open, click and unsubscribe links in journey emails.
+    pub email_links: crate::domain::email::LinkKey,
     /// Wakes this server's job runner when work is enqueued.
     pub jobs: crate::jobs::Queue,
     pub config: Arc<Config>,
@@ -49,6 +51,9 @@ fn public_forms() -> Router<HttpState> {
         .route("/f/{key}", get(http::forms::show).post(http::forms::submit))
         .route("/f/{key}/thanks", get(http::forms::thanks))
         .route("/t", post(http::tracking::track))
+        .route("/e/o/{token}", get(http::email::open))
+        .route("/e/c/{token}", get(http::email::click))
+        .route("/e/u/{token}", get(http::email::unsubscribe).post(http::email::unsubscribe))
         .layer(cors)
 }
 

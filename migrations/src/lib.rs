@@ -21,6 +21,7 @@ mod m20261122_000014_routing;
 mod m20261122_000015_owner_loads;
 mod m20261122_000016_lead_search;
 mod m20261122_000017_pipeline;
+mod m20261122_000018_journeys;
 
 /// The text the PostgreSQL search index covers; lead searches spell it exactly so.
 pub use m20261122_000016_lead_search::PG_SEARCH_EXPR;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000015_owner_loads::Migration),
             Box::new(m20261122_000016_lead_search::Migration),
             Box::new(m20261122_000017_pipeline::Migration),
+            Box::new(m20261122_000018_journeys::Migration),
         ]
     }
 }

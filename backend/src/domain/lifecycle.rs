@@ -103,6 +103,13 @@ pub async fn move_stage(
         timeline::announce("lead.stage_changed", updated.id, announced)
             .insert(&txn)
             .await?;
+        super::journeys::on_signal(
+            &txn,
+            &updated,
+            &[super::journeys::Signal::EnteredStage(to)],
+            now,
+        )
+        .await?;
         out.push(updated);
     }
     txn.commit().await?;

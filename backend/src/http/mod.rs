@@ -1,6 +1,7 @@
 //! Endpoints that are not GraphQL resolvers: the GraphQL transport itself, health,
 //! metrics, the SPA's files, and the protections every request passes through.
 
+pub mod email;
 pub mod export;
 pub mod forms;
 pub mod graphql;
