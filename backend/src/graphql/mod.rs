@@ -14,6 +14,7 @@ mod feed;
 mod forms;
 mod guards;
 mod imports;
+mod journeys;
 mod leads;
 mod loaders;
 mod pipeline;
@@ -49,6 +50,7 @@ pub struct Query(
     routing::RoutingQuery,
     feed::FeedQuery,
     pipeline::PipelineQuery,
+    journeys::JourneysQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -68,6 +70,7 @@ pub struct Mutation(
     routing::RoutingMutation,
     feed::FeedMutation,
     pipeline::PipelineMutation,
+    journeys::JourneysMutation,
 );
 
 #[derive(MergedSubscription, Default)]

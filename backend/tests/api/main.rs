@@ -17,6 +17,7 @@ mod duplicates;
 mod export;
 mod forms;
 mod imports;
+mod journeys;
 mod lead_list;
 mod limits;
 mod pipeline;
