@@ -53,7 +53,10 @@ fn public_forms() -> Router<HttpState> {
         .route("/t", post(http::tracking::track))
         .route("/e/o/{token}", get(http::email::open))
         .route("/e/c/{token}", get(http::email::click))
-        .route("/e/u/{token}", get(http::email::unsubscribe).post(http::email::unsubscribe))
+        .route(
+            "/e/u/{token}",
+            get(http::email::unsubscribe).post(http::email::unsubscribe),
+        )
         .layer(cors)
 }
 

@@ -111,14 +111,16 @@ impl Config {
                     SmtpTls::StartTls => 587,
                     SmtpTls::Tls => 465,
                 };
-                let port = match var("LEADFLOW_SMTP_PORT") {
-                    None => default_port,
-                    Some(v) => v.parse::<u16>().ok().filter(|p| *p > 0).with_context(|| {
-                        format!("LEADFLOW_SMTP_PORT={v} must be a port number")
-                    })?,
-                };
-                let from = var("LEADFLOW_SMTP_FROM")
-                    .context("LEADFLOW_SMTP_FROM (the sender address) is required with LEADFLOW_SMTP_HOST")?;
+                let port =
+                    match var("LEADFLOW_SMTP_PORT") {
+                        None => default_port,
+                        Some(v) => v.parse::<u16>().ok().filter(|p| *p > 0).with_context(|| {
+                            format!("LEADFLOW_SMTP_PORT={v} must be a port number")
+                        })?,
+                    };
+                let from = var("LEADFLOW_SMTP_FROM").context(
+                    "LEADFLOW_SMTP_FROM (the sender address) is required with LEADFLOW_SMTP_HOST",
+                )?;
                 anyhow::ensure!(
                     from.parse::<lettre::message::Mailbox>().is_ok(),
                     "LEADFLOW_SMTP_FROM={from} is not an address like Leadflow <news@example.com>"

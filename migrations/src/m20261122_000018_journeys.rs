@@ -114,7 +114,11 @@ fn at_null(col: impl IntoIden) -> ColumnDef {
 }
 
 fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().primary_key().to_owned()
+    ColumnDef::new(col)
+        .uuid()
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -125,8 +129,16 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(EmailTemplates::Table)
                     .col(id(EmailTemplates::Id))
-                    .col(ColumnDef::new(EmailTemplates::Name).string_len(200).not_null())
-                    .col(ColumnDef::new(EmailTemplates::Subject).string_len(300).not_null())
+                    .col(
+                        ColumnDef::new(EmailTemplates::Name)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(EmailTemplates::Subject)
+                            .string_len(300)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(EmailTemplates::Body).text().not_null())
                     .col(at(EmailTemplates::CreatedAt))
                     .col(at(EmailTemplates::UpdatedAt))
@@ -153,8 +165,16 @@ impl MigrationTrait for Migration {
                     .table(JourneyVersions::Table)
                     .col(id(JourneyVersions::Id))
                     .col(ColumnDef::new(JourneyVersions::JourneyId).uuid().not_null())
-                    .col(ColumnDef::new(JourneyVersions::Version).integer().not_null())
-                    .col(ColumnDef::new(JourneyVersions::Definition).json().not_null())
+                    .col(
+                        ColumnDef::new(JourneyVersions::Version)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(JourneyVersions::Definition)
+                            .json()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(JourneyVersions::TriggerKind)
                             .string_len(20)
@@ -194,7 +214,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Enrollments::AtNode).string_len(100).null())
                     .col(ColumnDef::new(Enrollments::Steps).integer().not_null())
                     .col(ColumnDef::new(Enrollments::OpenKey).string_len(80).null())
-                    .col(ColumnDef::new(Enrollments::LeftReason).string_len(20).null())
+                    .col(
+                        ColumnDef::new(Enrollments::LeftReason)
+                            .string_len(20)
+                            .null(),
+                    )
                     .col(ColumnDef::new(Enrollments::LeftNode).string_len(100).null())
                     .col(at_null(Enrollments::LeftAt))
                     .col(at_null(Enrollments::NextAt))
@@ -274,12 +298,28 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(OutboundEmails::EnrollmentId).uuid().null())
                     .col(ColumnDef::new(OutboundEmails::Node).string_len(100).null())
                     .col(ColumnDef::new(OutboundEmails::TemplateId).uuid().null())
-                    .col(ColumnDef::new(OutboundEmails::ToAddress).string_len(320).not_null())
-                    .col(ColumnDef::new(OutboundEmails::Subject).string_len(400).not_null())
+                    .col(
+                        ColumnDef::new(OutboundEmails::ToAddress)
+                            .string_len(320)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboundEmails::Subject)
+                            .string_len(400)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(OutboundEmails::BodyText).text().not_null())
                     .col(ColumnDef::new(OutboundEmails::BodyHtml).text().not_null())
-                    .col(ColumnDef::new(OutboundEmails::Status).string_len(8).not_null())
-                    .col(ColumnDef::new(OutboundEmails::Attempts).integer().not_null())
+                    .col(
+                        ColumnDef::new(OutboundEmails::Status)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboundEmails::Attempts)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(OutboundEmails::LastError).text().null())
                     .col(at_null(OutboundEmails::SentAt))
                     .col(at_null(OutboundEmails::OpenedAt))

@@ -162,11 +162,18 @@ pub enum Condition {
     /// The most recent email this journey sent the lead was clicked.
     ClickedPreviousEmail,
     /// Total score strictly above `points`.
-    ScoreAbove { points: i32 },
+    ScoreAbove {
+        points: i32,
+    },
     /// A lead field (`company`, `industry`, `province`, `city`, `title`, `source` or a
     /// custom field's key) equals `value`, ignoring case.
-    FieldEquals { field: String, value: String },
-    StageIs { stage: LeadStage },
+    FieldEquals {
+        field: String,
+        value: String,
+    },
+    StageIs {
+        stage: LeadStage,
+    },
 }
 
 impl Action {
@@ -299,14 +306,14 @@ impl JourneyDefinition {
                 }
             }
             match &node.action {
-                Action::SendEmail { template_id, .. } => {
-                    if !templates.iter().any(|t| t == template_id) {
-                        problems.push(Problem::on(
-                            id,
-                            UnknownTemplate,
-                            format!("no email template {template_id}"),
-                        ));
-                    }
+                Action::SendEmail { template_id, .. }
+                    if !templates.iter().any(|t| t == template_id) =>
+                {
+                    problems.push(Problem::on(
+                        id,
+                        UnknownTemplate,
+                        format!("no email template {template_id}"),
+                    ));
                 }
                 Action::Wait { wait, .. } => {
                     if let Some(m) = wait_problem(wait) {
@@ -346,7 +353,12 @@ impl JourneyDefinition {
                     continue;
                 }
                 if let Some(node) = self.node(id) {
-                    stack.extend(node.action.ports().into_iter().filter_map(|(_, t)| t.map(String::as_str)));
+                    stack.extend(
+                        node.action
+                            .ports()
+                            .into_iter()
+                            .filter_map(|(_, t)| t.map(String::as_str)),
+                    );
                 }
             }
             for node in &self.nodes {
@@ -375,9 +387,10 @@ impl JourneyDefinition {
         let bad = |m: &str| vec![Problem::graph(ProblemCode::InvalidSetting, m)];
         match &self.trigger {
             Trigger::TagAdded { tag } if tag.trim().is_empty() => bad("the trigger's tag is empty"),
-            Trigger::ScoreBand { min, max: Some(max) } if max < min => {
-                bad("the trigger's score band ends below its start")
-            }
+            Trigger::ScoreBand {
+                min,
+                max: Some(max),
+            } if max < min => bad("the trigger's score band ends below its start"),
             Trigger::Inactive { days } if *days == 0 || *days > 3650 => {
                 bad("inactive days must be between 1 and 3650")
             }
@@ -468,7 +481,9 @@ impl JourneyDefinition {
                     40.0,
                     280.0,
                     Action::Wait {
-                        wait: Wait::Duration { minutes: 3 * 24 * 60 },
+                        wait: Wait::Duration {
+                            minutes: 3 * 24 * 60,
+                        },
                         next: next("opened?"),
                     },
                 ),
@@ -505,7 +520,9 @@ impl JourneyDefinition {
                     200.0,
                     520.0,
                     Action::Wait {
-                        wait: Wait::Duration { minutes: 7 * 24 * 60 },
+                        wait: Wait::Duration {
+                            minutes: 7 * 24 * 60,
+                        },
                         next: next("email-2"),
                     },
                 ),
@@ -647,16 +664,33 @@ impl EnrolmentState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Effect {
-    SendEmail { node: NodeId, template_id: String },
-    SetStage { stage: LeadStage },
-    AddTag { tag: String },
-    RemoveTag { tag: String },
-    AdjustScore { points: i32 },
-    NotifyOwner { message: String },
+    SendEmail {
+        node: NodeId,
+        template_id: String,
+    },
+    SetStage {
+        stage: LeadStage,
+    },
+    AddTag {
+        tag: String,
+    },
+    RemoveTag {
+        tag: String,
+    },
+    AdjustScore {
+        points: i32,
+    },
+    NotifyOwner {
+        message: String,
+    },
     HandToRouting,
     /// The lead entered `node` (counts as "entered" on the canvas).
-    Entered { node: NodeId },
-    Left { reason: LeaveReason },
+    Entered {
+        node: NodeId,
+    },
+    Left {
+        reason: LeaveReason,
+    },
 }
 
 /// The result of one step.
@@ -753,7 +787,10 @@ pub fn step(
                 }
             }
         },
-        Action::SendEmail { template_id, next: to } => {
+        Action::SendEmail {
+            template_id,
+            next: to,
+        } => {
             effects.push(Effect::SendEmail {
                 node: node.id.clone(),
                 template_id: template_id.clone(),
@@ -802,9 +839,9 @@ pub fn step(
 fn goal_reached(goal: Option<&Goal>, facts: &LeadFacts) -> bool {
     match goal {
         None => false,
-        Some(Goal::ReachesStage { stage }) => facts
-            .stage
-            .is_some_and(|s| s == *stage || (stage_rank(s) > stage_rank(*stage) && stage_rank(s) < 5)),
+        Some(Goal::ReachesStage { stage }) => facts.stage.is_some_and(|s| {
+            s == *stage || (stage_rank(s) > stage_rank(*stage) && stage_rank(s) < 5)
+        }),
         Some(Goal::HasTag { tag }) => facts.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)),
     }
 }
@@ -925,13 +962,21 @@ mod tests {
     fn validation_table() {
         use ProblemCode::*;
         let s = |x: &str| Some(x.to_string());
-        let cases: Vec<(&str, JourneyDefinition, Vec<(Option<String>, ProblemCode)>)> = vec![
+        type Expected = Vec<(Option<String>, ProblemCode)>;
+        let cases: Vec<(&str, JourneyDefinition, Expected)> = vec![
             (
                 "valid linear",
-                def(Some("a"), vec![node("a", email("t1", to("b"))), node("b", Action::Exit)]),
+                def(
+                    Some("a"),
+                    vec![node("a", email("t1", to("b"))), node("b", Action::Exit)],
+                ),
                 vec![],
             ),
-            ("no start", def(None, vec![node("a", Action::Exit)]), vec![(None, MissingStart)]),
+            (
+                "no start",
+                def(None, vec![node("a", Action::Exit)]),
+                vec![(None, MissingStart)],
+            ),
             (
                 "start names nothing",
                 def(Some("zz"), vec![node("a", Action::Exit)]),
@@ -939,7 +984,10 @@ mod tests {
             ),
             (
                 "orphan",
-                def(Some("a"), vec![node("a", Action::Exit), node("b", Action::Exit)]),
+                def(
+                    Some("a"),
+                    vec![node("a", Action::Exit), node("b", Action::Exit)],
+                ),
                 vec![(s("b"), Orphan)],
             ),
             (
@@ -991,13 +1039,19 @@ mod tests {
                 "loop with a wait is fine",
                 def(
                     Some("a"),
-                    vec![node("a", email("t1", to("w"))), node("w", wait(60, to("a")))],
+                    vec![
+                        node("a", email("t1", to("w"))),
+                        node("w", wait(60, to("a"))),
+                    ],
                 ),
                 vec![],
             ),
             (
                 "duplicate id",
-                def(Some("a"), vec![node("a", Action::Exit), node("a", Action::Exit)]),
+                def(
+                    Some("a"),
+                    vec![node("a", Action::Exit), node("a", Action::Exit)],
+                ),
                 vec![(s("a"), DuplicateNode)],
             ),
             (
@@ -1086,17 +1140,26 @@ mod tests {
         let st = step(&d, &s, &mql, at(9));
         assert_eq!(st.state.left, Some(LeaveReason::WokeUp));
         assert!(st.effects.contains(&Effect::HandToRouting));
-        assert!(!st.effects.iter().any(|e| matches!(e, Effect::SendEmail { .. })));
+        assert!(!st
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::SendEmail { .. })));
         let sql = LeadFacts {
             stage: Some(LeadStage::Sql),
             ..lead.clone()
         };
-        assert_eq!(step(&d, &s, &sql, at(9)).state.left, Some(LeaveReason::GoalReached));
+        assert_eq!(
+            step(&d, &s, &sql, at(9)).state.left,
+            Some(LeaveReason::GoalReached)
+        );
         let unsub = LeadFacts {
             unsubscribed: true,
             ..lead
         };
-        assert_eq!(step(&d, &s, &unsub, at(9)).state.left, Some(LeaveReason::Unsubscribed));
+        assert_eq!(
+            step(&d, &s, &unsub, at(9)).state.left,
+            Some(LeaveReason::Unsubscribed)
+        );
     }
 
     #[test]

@@ -548,7 +548,13 @@ async fn apply(
     if outcome == CaptureOutcome::Created {
         signals.push(super::journeys::Signal::Captured);
         signals.push(super::journeys::Signal::EnteredStage(LeadStage::Lead));
-        signals.extend(clean.tags.iter().cloned().map(super::journeys::Signal::TagAdded));
+        signals.extend(
+            clean
+                .tags
+                .iter()
+                .cloned()
+                .map(super::journeys::Signal::TagAdded),
+        );
     }
     if let Some(form_id) = origin
         .and_then(|o| o.get("formId"))

@@ -132,7 +132,10 @@ fn urls(text: &str) -> Vec<(usize, usize)> {
         let end = text[start..]
             .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
             .map_or(text.len(), |e| start + e);
-        let end = start + text[start..end].trim_end_matches(['.', ',', ')', ';']).len();
+        let end = start
+            + text[start..end]
+                .trim_end_matches(['.', ',', ')', ';'])
+                .len();
         found.push((start, end));
         from = end.max(start + 1);
     }
@@ -181,9 +184,7 @@ pub fn compose(subject: &str, body: &str, vars: &Variables, links: Option<&Links
     html.push_str("</div>");
     if let Some(l) = links {
         let unsubscribe = l.unsubscribe_url();
-        text.push_str(&format!(
-            "\n\n--\nTo stop these emails: {unsubscribe}\n"
-        ));
+        text.push_str(&format!("\n\n--\nTo stop these emails: {unsubscribe}\n"));
         html.push_str(&format!(
             "<p style=\"font-size:12px;color:#666\"><a href=\"{}\">Unsubscribe</a></p><img src=\"{}\" width=\"1\" height=\"1\" alt=\"\">",
             escape_html(&unsubscribe),
@@ -235,7 +236,11 @@ impl LinkKey {
 
     /// `<id>.<signature>` for `purpose` (`open`, `unsubscribe`).
     pub fn token(&self, purpose: &str, id: Uuid) -> String {
-        format!("{}.{}", id.simple(), self.sign(&[purpose.as_bytes(), id.as_bytes()]))
+        format!(
+            "{}.{}",
+            id.simple(),
+            self.sign(&[purpose.as_bytes(), id.as_bytes()])
+        )
     }
 
     pub fn verify(&self, purpose: &str, token: &str) -> Option<Uuid> {
@@ -277,7 +282,11 @@ fn percent_encode(s: &str) -> String {
 
 impl Links<'_> {
     pub fn open_url(&self) -> String {
-        format!("{}/e/o/{}.gif", self.base_url, self.key.token("open", self.email_id))
+        format!(
+            "{}/e/o/{}.gif",
+            self.base_url,
+            self.key.token("open", self.email_id)
+        )
     }
     pub fn click_url(&self, url: &str) -> String {
         format!(
@@ -420,9 +429,14 @@ mod tests {
         assert!(r.text.contains("/e/c/"));
         assert!(r.text.contains("u=https%3A%2F%2Fexample.com%2Fa%3Fb%3D1"));
         assert!(r.html.contains("/e/o/"));
-        assert!(r.text.contains(&format!("/e/u/{}", key.token("unsubscribe", lead))));
+        assert!(r
+            .text
+            .contains(&format!("/e/u/{}", key.token("unsubscribe", lead))));
         let token = key.click_token(email, "https://example.com/a?b=1");
-        assert_eq!(key.verify_click(&token, "https://example.com/a?b=1"), Some(email));
+        assert_eq!(
+            key.verify_click(&token, "https://example.com/a?b=1"),
+            Some(email)
+        );
         assert_eq!(key.verify_click(&token, "https://evil.example"), None);
         assert_eq!(key.verify("open", &key.token("unsubscribe", lead)), None);
     }

@@ -38,7 +38,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::email::{self, Links, LinkKey, Variables};
+use super::email::{self, LinkKey, Links, Variables};
 use super::{begin_write, timeline, Actor};
 use crate::config::Config;
 use crate::entity::{
@@ -95,7 +95,11 @@ fn name_of(field: &'static str, name: &str) -> DomainResult<String> {
         return Err(invalid(field, UserErrorCode::Required, "give it a name"));
     }
     if name.chars().count() > 200 {
-        return Err(invalid(field, UserErrorCode::Invalid, "at most 200 characters"));
+        return Err(invalid(
+            field,
+            UserErrorCode::Invalid,
+            "at most 200 characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -133,14 +137,30 @@ fn check_template(name: &str, subject: &str, body: &str) -> DomainResult<(String
     };
     let subject = subject.trim().to_string();
     if subject.is_empty() {
-        problems.push(Invalid::new("subject", UserErrorCode::Required, "the subject is empty"));
+        problems.push(Invalid::new(
+            "subject",
+            UserErrorCode::Required,
+            "the subject is empty",
+        ));
     } else if subject.chars().count() > 300 {
-        problems.push(Invalid::new("subject", UserErrorCode::Invalid, "at most 300 characters"));
+        problems.push(Invalid::new(
+            "subject",
+            UserErrorCode::Invalid,
+            "at most 300 characters",
+        ));
     }
     if body.trim().is_empty() {
-        problems.push(Invalid::new("body", UserErrorCode::Required, "the body is empty"));
+        problems.push(Invalid::new(
+            "body",
+            UserErrorCode::Required,
+            "the body is empty",
+        ));
     } else if body.len() > 100_000 {
-        problems.push(Invalid::new("body", UserErrorCode::Invalid, "at most 100 000 characters"));
+        problems.push(Invalid::new(
+            "body",
+            UserErrorCode::Invalid,
+            "at most 100 000 characters",
+        ));
     }
     for (field, text) in [("subject", subject.as_str()), ("body", body)] {
         for unknown in email::unknown_variables(text) {
@@ -204,7 +224,11 @@ pub async fn update_template(
 /// Deletes a template no journey draft or version sends.
 pub async fn delete_template(db: &DatabaseConnection, id: Uuid) -> DomainResult<()> {
     let txn = begin_write(db).await?;
-    if email_template::Entity::find_by_id(id).one(&txn).await?.is_none() {
+    if email_template::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
         return Err(DomainError::not_found("id", "email template"));
     }
     let key = id.to_string();
@@ -282,7 +306,11 @@ pub async fn test_send(
         .ok_or_else(|| DomainError::not_found("id", "email template"))?;
     let to = to.trim();
     if to.parse::<lettre::message::Mailbox>().is_err() {
-        return Err(invalid("to", UserErrorCode::Invalid, "not an email address"));
+        return Err(invalid(
+            "to",
+            UserErrorCode::Invalid,
+            "not an email address",
+        ));
     }
     let Some(smtp) = &config.smtp else {
         return Err(invalid(
@@ -489,7 +517,11 @@ pub async fn activate(db: &DatabaseConnection, id: Uuid) -> DomainResult<journey
                         .ok()
                         .and_then(|v| v.as_str().map(String::from))
                         .unwrap_or_default();
-                    Invalid::owned(field, UserErrorCode::Invalid, format!("[{code}] {}", p.message))
+                    Invalid::owned(
+                        field,
+                        UserErrorCode::Invalid,
+                        format!("[{code}] {}", p.message),
+                    )
                 })
                 .collect(),
         ));
@@ -583,7 +615,11 @@ async fn set_status(
 }
 
 /// Books the next step of every open enrolment of a journey that was held.
-async fn rebook_open(db: &impl ConnectionTrait, journey_id: Uuid, now: DateTime<Utc>) -> DomainResult<()> {
+async fn rebook_open(
+    db: &impl ConnectionTrait,
+    journey_id: Uuid,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
     let open = enrollment::Entity::find()
         .filter(enrollment::Column::JourneyId.eq(journey_id))
         .filter(enrollment::Column::LeftAt.is_null())
@@ -611,8 +647,8 @@ pub async fn node_counts(
     journey_id: Uuid,
     version: Option<i32>,
 ) -> DomainResult<Vec<NodeCount>> {
-    let mut versions = journey_version::Entity::find()
-        .filter(journey_version::Column::JourneyId.eq(journey_id));
+    let mut versions =
+        journey_version::Entity::find().filter(journey_version::Column::JourneyId.eq(journey_id));
     if let Some(v) = version {
         versions = versions.filter(journey_version::Column::Version.eq(v));
     }
@@ -678,7 +714,11 @@ pub async fn enrol_manually(
     now: DateTime<Utc>,
 ) -> DomainResult<u32> {
     if lead_ids.is_empty() || lead_ids.len() > 1000 {
-        return Err(invalid("leadIds", UserErrorCode::Invalid, "choose 1 to 1000 leads"));
+        return Err(invalid(
+            "leadIds",
+            UserErrorCode::Invalid,
+            "choose 1 to 1000 leads",
+        ));
     }
     let txn = begin_write(db).await?;
     let j = find(&txn, journey_id)
@@ -727,14 +767,23 @@ pub enum Signal {
     FormSubmitted(Uuid),
     TagAdded(String),
     EnteredStage(LeadStage),
-    ScoreChanged { from: i32, to: i32 },
+    ScoreChanged {
+        from: i32,
+        to: i32,
+    },
     /// No activity for this many whole days.
     Inactive(u32),
 }
 
 fn matches(trigger: &Trigger, l: &lead::Model, signal: &Signal) -> bool {
     match (trigger, signal) {
-        (Trigger::Source { channel, campaign_id }, Signal::Captured) => {
+        (
+            Trigger::Source {
+                channel,
+                campaign_id,
+            },
+            Signal::Captured,
+        ) => {
             channel.is_none_or(|c| c.as_str() == l.source)
                 && campaign_id
                     .as_deref()
@@ -743,7 +792,9 @@ fn matches(trigger: &Trigger, l: &lead::Model, signal: &Signal) -> bool {
         (Trigger::FormSubmitted { form_id }, Signal::FormSubmitted(id)) => {
             form_id.as_deref().is_none_or(|f| f == id.to_string())
         }
-        (Trigger::TagAdded { tag }, Signal::TagAdded(t)) => tag.trim().eq_ignore_ascii_case(t.trim()),
+        (Trigger::TagAdded { tag }, Signal::TagAdded(t)) => {
+            tag.trim().eq_ignore_ascii_case(t.trim())
+        }
         (Trigger::EntersStage { stage }, Signal::EnteredStage(s)) => stage == s,
         (Trigger::ScoreBand { min, max }, Signal::ScoreChanged { from, to }) => {
             let inside = |s: i32| s >= *min && max.is_none_or(|m| s <= m);
@@ -779,7 +830,8 @@ pub(crate) async fn on_signal(
         else {
             continue;
         };
-        let Ok(def) = serde_json::from_value::<JourneyDefinition>(version.definition.clone()) else {
+        let Ok(def) = serde_json::from_value::<JourneyDefinition>(version.definition.clone())
+        else {
             continue;
         };
         if signals.iter().any(|s| matches(&def.trigger, l, s)) {
@@ -841,7 +893,9 @@ async fn enrol(
     timeline::event(l.id, "journey_enrolled", Actor::system(), data.clone(), now)
         .insert(db)
         .await?;
-    timeline::announce(ENROLLED_TOPIC, l.id, data).insert(db).await?;
+    timeline::announce(ENROLLED_TOPIC, l.id, data)
+        .insert(db)
+        .await?;
     tracing::info!(lead_id = %l.id, journey_id = %version.journey_id, "lead enrolled in a journey");
     Ok(true)
 }
@@ -965,7 +1019,10 @@ pub async fn run_step(
         .and_then(|n| i32::try_from(n).ok())
         .ok_or_else(|| anyhow::anyhow!("job payload lacks step"))?;
     let txn = begin_write(db).await?;
-    let Some(e) = enrollment::Entity::find_by_id(enrollment_id).one(&txn).await? else {
+    let Some(e) = enrollment::Entity::find_by_id(enrollment_id)
+        .one(&txn)
+        .await?
+    else {
         return Ok(());
     };
     if e.left_at.is_some() || e.steps + 1 != n {
@@ -1033,16 +1090,29 @@ pub async fn run_step(
     }
     let left = step.state.left;
     let moved = enrollment::Entity::update_many()
-        .col_expr(enrollment::Column::State, Expr::value(serde_json::to_value(&step.state)?))
+        .col_expr(
+            enrollment::Column::State,
+            Expr::value(serde_json::to_value(&step.state)?),
+        )
         .col_expr(enrollment::Column::Steps, Expr::value(n))
-        .col_expr(enrollment::Column::AtNode, Expr::value(step.state.at.clone()))
+        .col_expr(
+            enrollment::Column::AtNode,
+            Expr::value(step.state.at.clone()),
+        )
         .col_expr(enrollment::Column::NextAt, Expr::value(step.next_at))
         .col_expr(enrollment::Column::UpdatedAt, Expr::value(now))
         .col_expr(
             enrollment::Column::OpenKey,
-            Expr::value(if left.is_some() { None } else { e.open_key.clone() }),
+            Expr::value(if left.is_some() {
+                None
+            } else {
+                e.open_key.clone()
+            }),
         )
-        .col_expr(enrollment::Column::LeftReason, Expr::value(left.map(|r| r.as_str().to_string())))
+        .col_expr(
+            enrollment::Column::LeftReason,
+            Expr::value(left.map(|r| r.as_str().to_string())),
+        )
         .col_expr(
             enrollment::Column::LeftNode,
             Expr::value(left.and(state.at.clone())),
@@ -1099,7 +1169,9 @@ async fn apply_effects(
                     timeline::event(l.id, "stage_changed", Actor::system(), data.clone(), now)
                         .insert(txn)
                         .await?;
-                    timeline::announce("lead.stage_changed", l.id, data).insert(txn).await?;
+                    timeline::announce("lead.stage_changed", l.id, data)
+                        .insert(txn)
+                        .await?;
                 }
             }
             Effect::AddTag { tag } => {
@@ -1128,9 +1200,15 @@ async fn apply_effects(
                     m.total_score = Set(total);
                 })
                 .await?;
-                timeline::event(l.id, "journey_score", Actor::system(), journey_data(serde_json::json!({ "points": points })), now)
-                    .insert(txn)
-                    .await?;
+                timeline::event(
+                    l.id,
+                    "journey_score",
+                    Actor::system(),
+                    journey_data(serde_json::json!({ "points": points })),
+                    now,
+                )
+                .insert(txn)
+                .await?;
             }
             Effect::NotifyOwner { message } => {
                 if let Some(owner) = l.owner_id {
@@ -1149,20 +1227,33 @@ async fn apply_effects(
                     .insert(txn)
                     .await?;
                 }
-                timeline::event(l.id, "journey_notice", Actor::system(), journey_data(serde_json::json!({ "message": message, "ownerId": l.owner_id })), now)
-                    .insert(txn)
-                    .await?;
+                timeline::event(
+                    l.id,
+                    "journey_notice",
+                    Actor::system(),
+                    journey_data(serde_json::json!({ "message": message, "ownerId": l.owner_id })),
+                    now,
+                )
+                .insert(txn)
+                .await?;
             }
             Effect::HandToRouting => {
                 if l.owner_id.is_none() {
-                    l = super::routing::route(txn, l, super::routing::Occasion::Captured, now).await?;
+                    l = super::routing::route(txn, l, super::routing::Occasion::Captured, now)
+                        .await?;
                 }
             }
             Effect::Entered { .. } => {}
             Effect::Left { reason } => {
-                timeline::event(l.id, "journey_left", Actor::system(), journey_data(serde_json::json!({ "reason": reason.as_str() })), now)
-                    .insert(txn)
-                    .await?;
+                timeline::event(
+                    l.id,
+                    "journey_left",
+                    Actor::system(),
+                    journey_data(serde_json::json!({ "reason": reason.as_str() })),
+                    now,
+                )
+                .insert(txn)
+                .await?;
             }
         }
     }
@@ -1216,8 +1307,20 @@ async fn queue_email(
             );
             (r.subject, r.text, r.html, "queued", None)
         }
-        (None, _) => (String::new(), String::new(), String::new(), "failed", Some("the template was deleted")),
-        (_, None) => (String::new(), String::new(), String::new(), "failed", Some("the lead has no email address")),
+        (None, _) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            "failed",
+            Some("the template was deleted"),
+        ),
+        (_, None) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            "failed",
+            Some("the lead has no email address"),
+        ),
     };
     outbound_email::ActiveModel {
         id: Set(id),
@@ -1298,7 +1401,10 @@ pub async fn run_send(
         Err(err) if job.attempt < EMAIL_ATTEMPTS => {
             outbound_email::Entity::update_many()
                 .col_expr(outbound_email::Column::Attempts, Expr::value(job.attempt))
-                .col_expr(outbound_email::Column::LastError, Expr::value(err.message.clone()))
+                .col_expr(
+                    outbound_email::Column::LastError,
+                    Expr::value(err.message.clone()),
+                )
                 .filter(outbound_email::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
@@ -1311,7 +1417,10 @@ pub async fn run_send(
     let marked = outbound_email::Entity::update_many()
         .col_expr(outbound_email::Column::Status, Expr::value(status))
         .col_expr(outbound_email::Column::Attempts, Expr::value(job.attempt))
-        .col_expr(outbound_email::Column::LastError, Expr::value(error.clone()))
+        .col_expr(
+            outbound_email::Column::LastError,
+            Expr::value(error.clone()),
+        )
         .col_expr(
             outbound_email::Column::SentAt,
             Expr::value(result.is_ok().then_some(now)),
@@ -1333,7 +1442,9 @@ pub async fn run_send(
     }
     txn.commit().await?;
     match error {
-        Some(error) => tracing::error!(email_id = %id, attempts = job.attempt, error = %error, "email recorded as failed"),
+        Some(error) => {
+            tracing::error!(email_id = %id, attempts = job.attempt, error = %error, "email recorded as failed")
+        }
         None => tracing::info!(email_id = %id, "email sent"),
     }
     Ok(())
@@ -1353,7 +1464,10 @@ pub async fn record_engagement(
 ) -> DomainResult<()> {
     let now = Utc::now();
     let txn = begin_write(db).await?;
-    let Some(mail) = outbound_email::Entity::find_by_id(email_id).one(&txn).await? else {
+    let Some(mail) = outbound_email::Entity::find_by_id(email_id)
+        .one(&txn)
+        .await?
+    else {
         return Ok(());
     };
     let column = if kind == BehaviourKind::EmailClick {
@@ -1406,13 +1520,34 @@ pub async fn record_engagement(
 /// The lead behind an unsubscribe link asks for no more email: every journey it is in
 /// stops, and the request is recorded on its timeline. Repeating it changes nothing.
 pub async fn unsubscribe(db: &DatabaseConnection, lead_id: Uuid) -> DomainResult<bool> {
+    // A step running at the same moment may take the step number this stop wanted:
+    // then the whole stop is redone against the enrolment as that step left it.
+    for _ in 0..5 {
+        match unsubscribe_once(db, lead_id).await {
+            Ok(Some(done)) => return Ok(done),
+            Ok(None) => continue,
+            Err(DomainError::Db(e)) if super::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(internal(
+        "unsubscribing kept racing with running journey steps",
+    ))
+}
+
+/// `None`: raced with a step; try again.
+async fn unsubscribe_once(db: &DatabaseConnection, lead_id: Uuid) -> DomainResult<Option<bool>> {
     let now = Utc::now();
     let txn = begin_write(db).await?;
     if lead::Entity::find_by_id(lead_id).one(&txn).await?.is_none() {
-        return Ok(false);
+        return Ok(Some(false));
     }
-    if email_unsubscribe::Entity::find_by_id(lead_id).one(&txn).await?.is_some() {
-        return Ok(true);
+    if email_unsubscribe::Entity::find_by_id(lead_id)
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Ok(Some(true));
     }
     email_unsubscribe::ActiveModel {
         lead_id: Set(lead_id),
@@ -1426,7 +1561,8 @@ pub async fn unsubscribe(db: &DatabaseConnection, lead_id: Uuid) -> DomainResult
         .all(&txn)
         .await?;
     for e in &open {
-        let mut state: EnrolmentState = serde_json::from_value(e.state.clone()).map_err(internal)?;
+        let mut state: EnrolmentState =
+            serde_json::from_value(e.state.clone()).map_err(internal)?;
         let n = e.steps + 1;
         state.steps = n as u32;
         state.left = Some(LeaveReason::Unsubscribed);
@@ -1444,20 +1580,32 @@ pub async fn unsubscribe(db: &DatabaseConnection, lead_id: Uuid) -> DomainResult
         }
         .insert(&txn)
         .await?;
-        enrollment::Entity::update_many()
-            .col_expr(enrollment::Column::State, Expr::value(serde_json::to_value(&state).map_err(internal)?))
+        let moved = enrollment::Entity::update_many()
+            .col_expr(
+                enrollment::Column::State,
+                Expr::value(serde_json::to_value(&state).map_err(internal)?),
+            )
             .col_expr(enrollment::Column::Steps, Expr::value(n))
             .col_expr(enrollment::Column::AtNode, Expr::value(None::<String>))
             .col_expr(enrollment::Column::OpenKey, Expr::value(None::<String>))
-            .col_expr(enrollment::Column::LeftReason, Expr::value(LeaveReason::Unsubscribed.as_str()))
+            .col_expr(
+                enrollment::Column::LeftReason,
+                Expr::value(LeaveReason::Unsubscribed.as_str()),
+            )
             .col_expr(enrollment::Column::LeftNode, Expr::value(left_node))
             .col_expr(enrollment::Column::LeftAt, Expr::value(now))
-            .col_expr(enrollment::Column::NextAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(
+                enrollment::Column::NextAt,
+                Expr::value(None::<DateTime<Utc>>),
+            )
             .col_expr(enrollment::Column::UpdatedAt, Expr::value(now))
             .filter(enrollment::Column::Id.eq(e.id))
             .filter(enrollment::Column::Steps.eq(e.steps))
             .exec(&txn)
             .await?;
+        if moved.rows_affected != 1 {
+            return Ok(None);
+        }
     }
     timeline::event(
         lead_id,
@@ -1470,7 +1618,7 @@ pub async fn unsubscribe(db: &DatabaseConnection, lead_id: Uuid) -> DomainResult
     .await?;
     txn.commit().await?;
     tracing::info!(lead_id = %lead_id, journeys = open.len(), "lead unsubscribed from journey email");
-    Ok(true)
+    Ok(Some(true))
 }
 
 /// Leads quiet for whole days, for `inactive` triggers: checked by a daily sweep.
@@ -1478,10 +1626,7 @@ pub const INACTIVE_SWEEP_JOB: &str = "journey_inactive_sweep";
 
 /// Enrols leads that went quiet in journeys with an `Inactive` trigger, then books the
 /// next sweep a day later.
-pub async fn run_inactive_sweep(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+pub async fn run_inactive_sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     let txn = begin_write(db).await?;
     let active = journey_row::Entity::find()
         .filter(journey_row::Column::Status.eq(JourneyStatus::Active.as_str()))
@@ -1518,7 +1663,13 @@ pub async fn run_inactive_sweep(
             on_signal(&txn, &l, &[Signal::Inactive(days_quiet)], now).await?;
         }
     }
-    jobs::enqueue(&txn, INACTIVE_SWEEP_JOB, serde_json::json!({}), now + Duration::days(1)).await?;
+    jobs::enqueue(
+        &txn,
+        INACTIVE_SWEEP_JOB,
+        serde_json::json!({}),
+        now + Duration::days(1),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -344,7 +344,10 @@ impl JourneysQuery {
     }
 
     #[graphql(guard = "RoleGuard::new(DESIGNERS)")]
-    async fn email_templates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EmailTemplate>> {
+    async fn email_templates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<EmailTemplate>> {
         let state = ctx.data_unchecked::<AppState>();
         Ok(journeys::templates(&state.db)
             .await
@@ -488,7 +491,8 @@ impl JourneysMutation {
             .collect::<async_graphql::Result<Vec<_>>>()?;
         let now = state.config.clock.now();
         Ok(
-            match payload(journeys::enrol_manually(&state.db, &state.jobs, id, &leads, now).await)? {
+            match payload(journeys::enrol_manually(&state.db, &state.jobs, id, &leads, now).await)?
+            {
                 Ok(n) => JourneyEnrolPayload {
                     enrolled: n as i32,
                     user_errors: vec![],

@@ -137,7 +137,10 @@ impl SmtpSink {
                     if l == ".\r\n" {
                         break;
                     }
-                    let l = l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l);
+                    let l = l
+                        .strip_prefix('.')
+                        .filter(|_| l.starts_with(".."))
+                        .unwrap_or(&l);
                     raw.push_str(&l.replace("\r\n", "\n"));
                 }
                 self.messages.lock().unwrap().push(Received {
@@ -214,7 +217,13 @@ async fn settled(app: &TestApp) -> bool {
         == 0
 }
 
-async fn create_template(app: &TestApp, token: &str, name: &str, subject: &str, body: &str) -> String {
+async fn create_template(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    subject: &str,
+    body: &str,
+) -> String {
     let res = app
         .gql(
             Some(token),
@@ -302,7 +311,9 @@ fn count_of(counts: &Value, node: &str) -> (i64, i64, i64) {
 
 /// The first URL in `body` that contains `marker`.
 fn link(body: &str, marker: &str) -> String {
-    let start = body.find(marker).unwrap_or_else(|| panic!("{marker} in {body}"));
+    let start = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {body}"));
     let start = body[..start].rfind("http://").expect("absolute link");
     let end = body[start..]
         .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
@@ -342,8 +353,20 @@ async fn a_captured_lead_is_emailed_waits_and_branches_on_its_open() {
         "Dear {{ name }} at {{company}},\nsee https://example.com/pricing for prices.",
     )
     .await;
-    let t2 = create_template(&app, &token, "Follow-up", "Glad you read it", "Thanks {{name}}.").await;
-    let journey = create_journey(&app, &token, opened_branch_journey("nurture", &t1, &t2, 3 * 24 * 60)).await;
+    let t2 = create_template(
+        &app,
+        &token,
+        "Follow-up",
+        "Glad you read it",
+        "Thanks {{name}}.",
+    )
+    .await;
+    let journey = create_journey(
+        &app,
+        &token,
+        opened_branch_journey("nurture", &t1, &t2, 3 * 24 * 60),
+    )
+    .await;
     let activated = activate(&app, &token, &journey).await;
     assert_eq!(activated["userErrors"], json!([]), "{activated}");
     assert_eq!(activated["journey"]["activeVersion"], 1);
@@ -355,8 +378,11 @@ async fn a_captured_lead_is_emailed_waits_and_branches_on_its_open() {
         )
         .await;
     // An untagged lead does not enter.
-    app.capture_lead(&token, json!({ "personName": "Other", "email": "other@example.com" }))
-        .await;
+    app.capture_lead(
+        &token,
+        json!({ "personName": "Other", "email": "other@example.com" }),
+    )
+    .await;
 
     eventually("the first email", || async { sink.messages().len() == 1 }).await;
     let first = &sink.messages()[0];
@@ -365,7 +391,10 @@ async fn a_captured_lead_is_emailed_waits_and_branches_on_its_open() {
     let body = first.body();
     assert!(body.contains("Dear Li Wei at Acme Trading,"), "{body}");
     assert!(!body.contains("{{"), "{body}");
-    assert!(body.contains("/e/c/") && body.contains("u=https%3A%2F%2Fexample.com%2Fpricing"), "{body}");
+    assert!(
+        body.contains("/e/c/") && body.contains("u=https%3A%2F%2Fexample.com%2Fpricing"),
+        "{body}"
+    );
     let pixel = link(&body, "/e/o/");
     let unsubscribe = link(&body, "/e/u/");
     assert!(unsubscribe.starts_with(&app.server.url()), "{unsubscribe}");
@@ -393,7 +422,10 @@ async fn a_captured_lead_is_emailed_waits_and_branches_on_its_open() {
     assert!(kinds.contains(&"email_sent".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"journey_enrolled".to_string()), "{kinds:?}");
 
-    advance(&app, chrono::Duration::days(2) + chrono::Duration::minutes(1));
+    advance(
+        &app,
+        chrono::Duration::days(2) + chrono::Duration::minutes(1),
+    );
     eventually("the follow-up", || async { sink.messages().len() == 2 }).await;
     assert_eq!(sink.messages()[1].subject(), "Glad you read it");
     assert!(sink.messages()[1].body().contains("Thanks Li Wei."));
@@ -413,8 +445,12 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
     let token = app.admin_token().await;
     let t1 = create_template(&app, &token, "One", "First for {{name}}", "Hi {{name}}").await;
     let t2 = create_template(&app, &token, "Two", "Second", "Again").await;
-    let branching = create_journey(&app, &token, opened_branch_journey("quiet", &t1, &t2, 60)).await;
-    assert_eq!(activate(&app, &token, &branching).await["userErrors"], json!([]));
+    let branching =
+        create_journey(&app, &token, opened_branch_journey("quiet", &t1, &t2, 60)).await;
+    assert_eq!(
+        activate(&app, &token, &branching).await["userErrors"],
+        json!([])
+    );
     let drip = create_journey(
         &app,
         &token,
@@ -432,8 +468,11 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
     assert_eq!(activate(&app, &token, &drip).await["userErrors"], json!([]));
 
     // Never opens: the branch sends nothing more.
-    app.capture_lead(&token, json!({ "personName": "Quiet", "email": "quiet@example.com", "tags": ["quiet"] }))
-        .await;
+    app.capture_lead(
+        &token,
+        json!({ "personName": "Quiet", "email": "quiet@example.com", "tags": ["quiet"] }),
+    )
+    .await;
     eventually("the first email", || async { sink.messages().len() == 1 }).await;
     advance(&app, chrono::Duration::minutes(61));
     eventually("the branch", || async {
@@ -450,7 +489,11 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
         )
         .await;
     eventually("two emails to the lead", || async {
-        sink.messages().iter().filter(|m| m.to == vec!["zm@example.com"]).count() == 2
+        sink.messages()
+            .iter()
+            .filter(|m| m.to == vec!["zm@example.com"])
+            .count()
+            == 2
     })
     .await;
     let mail = sink
@@ -467,7 +510,11 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
 
     advance(&app, chrono::Duration::days(2));
     eventually("due jobs to run", || settled(&app)).await;
-    let to_lead = sink.messages().iter().filter(|m| m.to == vec!["zm@example.com"]).count();
+    let to_lead = sink
+        .messages()
+        .iter()
+        .filter(|m| m.to == vec!["zm@example.com"])
+        .count();
     assert_eq!(to_lead, 2, "no email after unsubscribing");
     let lead_id = uuid::Uuid::parse_str(&lead).unwrap();
     let enrolments = enrollment::Entity::find()
@@ -479,10 +526,15 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
     for e in &enrolments {
         assert_eq!(e.left_reason.as_deref(), Some("unsubscribed"));
     }
-    assert!(timeline_kinds(&app, &token, &lead).await.contains(&"email_unsubscribed".to_string()));
+    assert!(timeline_kinds(&app, &token, &lead)
+        .await
+        .contains(&"email_unsubscribed".to_string()));
     // It does not enter again.
-    app.capture_lead(&token, json!({ "personName": "Zhang Min", "email": "zm@example.com", "tags": ["drip"] }))
-        .await;
+    app.capture_lead(
+        &token,
+        json!({ "personName": "Zhang Min", "email": "zm@example.com", "tags": ["drip"] }),
+    )
+    .await;
     assert_eq!(
         enrollment::Entity::find()
             .filter(enrollment::Column::LeadId.eq(lead_id))
@@ -511,21 +563,39 @@ async fn a_refused_send_is_retried_with_backoff_then_recorded_as_failed() {
     .await;
     assert_eq!(activate(&app, &token, &j).await["userErrors"], json!([]));
     let lead = app
-        .capture_lead(&token, json!({ "personName": "Bounce", "email": "nobody@example.com", "tags": ["x"] }))
+        .capture_lead(
+            &token,
+            json!({ "personName": "Bounce", "email": "nobody@example.com", "tags": ["x"] }),
+        )
         .await;
-    eventually("the first refusal", || async { sink.refusals.load(Ordering::SeqCst) >= 1 }).await;
+    eventually("the first refusal", || async {
+        sink.refusals.load(Ordering::SeqCst) >= 1
+    })
+    .await;
     // Not yet failed: it waits for its retry.
-    let mail = outbound_email::Entity::find().one(&app.server.db).await.unwrap().unwrap();
+    let mail = outbound_email::Entity::find()
+        .one(&app.server.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(mail.status, "queued");
     for _ in 0..40 {
-        let mail = outbound_email::Entity::find().one(&app.server.db).await.unwrap().unwrap();
+        let mail = outbound_email::Entity::find()
+            .one(&app.server.db)
+            .await
+            .unwrap()
+            .unwrap();
         if mail.status != "queued" {
             break;
         }
         advance(&app, chrono::Duration::minutes(20));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let mail = outbound_email::Entity::find().one(&app.server.db).await.unwrap().unwrap();
+    let mail = outbound_email::Entity::find()
+        .one(&app.server.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(mail.status, "failed");
     assert_eq!(mail.attempts, 4);
     assert!(mail.last_error.unwrap_or_default().contains("550"));
@@ -561,7 +631,12 @@ async fn an_invalid_graph_cannot_be_activated_and_unknown_variables_are_refused(
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let has = |field: &str, code: &str| errors.iter().any(|(f, m)| f == field && m.contains(code));
     assert!(has("definition.nodes.b", "DANGLING_BRANCH"), "{errors:?}");
@@ -579,7 +654,11 @@ async fn an_invalid_graph_cannot_be_activated_and_unknown_variables_are_refused(
     let journey = &res["data"]["journey"];
     assert_eq!(journey["status"], "DRAFT");
     assert_eq!(journey["versions"], json!([]));
-    assert!(journey["problems"].as_array().unwrap().iter().any(|p| p["node"] == "c" && p["code"] == "UNKNOWN_TEMPLATE"));
+    assert!(journey["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["node"] == "c" && p["code"] == "UNKNOWN_TEMPLATE"));
 
     // A definition that is not a graph is a userError too.
     let res = app
@@ -589,7 +668,10 @@ async fn an_invalid_graph_cannot_be_activated_and_unknown_variables_are_refused(
             json!({ "input": { "id": j, "definition": { "nodes": "nope" } } }),
         )
         .await;
-    assert_eq!(res["data"]["journeySaveDraft"]["userErrors"][0]["field"], "definition");
+    assert_eq!(
+        res["data"]["journeySaveDraft"]["userErrors"][0]["field"],
+        "definition"
+    );
 
     // Templates: an unknown variable is refused at save, naming it.
     let res = app
@@ -604,8 +686,13 @@ async fn an_invalid_graph_cannot_be_activated_and_unknown_variables_are_refused(
     assert_eq!(p["template"], Value::Null);
     assert_eq!(p["userErrors"][0]["field"], "body");
     assert_eq!(p["userErrors"][0]["code"], "INVALID");
-    assert!(p["userErrors"][0]["message"].as_str().unwrap().contains("first_name"));
-    let res = app.gql(Some(&token), "{ emailTemplates { name } }", json!({})).await;
+    assert!(p["userErrors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("first_name"));
+    let res = app
+        .gql(Some(&token), "{ emailTemplates { name } }", json!({}))
+        .await;
     assert_eq!(res["data"]["emailTemplates"].as_array().unwrap().len(), 1);
 
     // Preview renders the variables; a test send reaches the mail server.
@@ -617,7 +704,10 @@ async fn an_invalid_graph_cannot_be_activated_and_unknown_variables_are_refused(
         )
         .await;
     let preview = &res["data"]["emailTemplatePreview"]["preview"];
-    assert!(!preview["subject"].as_str().unwrap().contains("{{"), "{res}");
+    assert!(
+        !preview["subject"].as_str().unwrap().contains("{{"),
+        "{res}"
+    );
     let res = app
         .gql(
             Some(&token),
@@ -635,7 +725,9 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
     let (app, sink) = app_with_sink().await;
     let second = TestApp::beside(
         &app,
-        leadflow::startup::spawn(app.config.clone()).await.expect("second server"),
+        leadflow::startup::spawn(app.config.clone())
+            .await
+            .expect("second server"),
     );
     let token = app.admin_token().await;
     let t1 = create_template(&app, &token, "One", "First {{name}}", "Hi").await;
@@ -669,7 +761,10 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
     eventually("first emails", || async { sink.messages().len() == leads }).await;
     advance(&app, chrono::Duration::minutes(31));
     second.server.jobs.wake();
-    eventually("second emails", || async { sink.messages().len() == 2 * leads }).await;
+    eventually("second emails", || async {
+        sink.messages().len() == 2 * leads
+    })
+    .await;
     eventually("due jobs to run", || settled(&app)).await;
     for i in 0..leads {
         let to = format!("lead{i}@example.com");
@@ -680,12 +775,22 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
             .map(Received::subject)
             .collect();
         subjects.sort();
-        assert_eq!(subjects, vec![format!("First Lead {i}"), format!("Second Lead {i}")]);
+        assert_eq!(
+            subjects,
+            vec![format!("First Lead {i}"), format!("Second Lead {i}")]
+        );
     }
 
     // A step's job run again (as after a crash before it was acknowledged): nothing.
-    let e = enrollment::Entity::find().one(&app.server.db).await.unwrap().unwrap();
-    let steps_before = journey_step::Entity::find().count(&app.server.db).await.unwrap();
+    let e = enrollment::Entity::find()
+        .one(&app.server.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let steps_before = journey_step::Entity::find()
+        .count(&app.server.db)
+        .await
+        .unwrap();
     for step in 1..=3 {
         leadflow::jobs::enqueue(
             &app.server.db,
@@ -701,11 +806,17 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(sink.messages().len(), 2 * leads);
     assert_eq!(
-        journey_step::Entity::find().count(&app.server.db).await.unwrap(),
+        journey_step::Entity::find()
+            .count(&app.server.db)
+            .await
+            .unwrap(),
         steps_before
     );
     assert_eq!(
-        outbound_email::Entity::find().count(&app.server.db).await.unwrap() as usize,
+        outbound_email::Entity::find()
+            .count(&app.server.db)
+            .await
+            .unwrap() as usize,
         2 * leads
     );
     second.server.shutdown().await;
