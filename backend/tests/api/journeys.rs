@@ -821,3 +821,178 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
     );
     second.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_lead_that_wakes_up_leaves_for_a_rep_and_paused_journeys_hold_their_leads() {
+    let (app, sink) = app_with_sink().await;
+    let token = app.admin_token().await;
+    let t1 = create_template(&app, &token, "One", "First {{name}}", "Hi").await;
+    let t2 = create_template(&app, &token, "Two", "Second {{name}}", "Again").await;
+    let j = create_journey(
+        &app,
+        &token,
+        json!({
+            "trigger": { "type": "TAG_ADDED", "tag": "n" },
+            "start": "a",
+            "goal": { "type": "REACHES_STAGE", "stage": "SQL" },
+            "nodes": [
+                node("a", json!({ "type": "SEND_EMAIL", "template_id": t1, "next": "w" })),
+                node("w", json!({ "type": "WAIT", "wait": { "type": "DURATION", "minutes": 60 }, "next": "b" })),
+                node("b", json!({ "type": "SEND_EMAIL", "template_id": t2, "next": null })),
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(activate(&app, &token, &j).await["userErrors"], json!([]));
+    let waking = app
+        .capture_lead(
+            &token,
+            json!({ "personName": "Awake", "email": "awake@example.com", "tags": ["n"] }),
+        )
+        .await;
+    let held = app
+        .capture_lead(
+            &token,
+            json!({ "personName": "Held", "email": "held@example.com", "tags": ["n"] }),
+        )
+        .await;
+    eventually("first emails", || async { sink.messages().len() == 2 }).await;
+    eventually("both waiting", || async {
+        count_of(&node_counts(&app, &token, &j).await, "w").1 == 2
+    })
+    .await;
+
+    // Qualified by hand while waiting: it leaves the journey at once.
+    let res = app
+        .gql(
+            Some(&token),
+            "mutation($input: LeadsMoveStageInput!) { leadsMoveStage(input: $input) { userErrors { message } } }",
+            json!({ "input": { "leadIds": [waking], "stage": "MQL" } }),
+        )
+        .await;
+    assert_eq!(
+        res["data"]["leadsMoveStage"]["userErrors"],
+        json!([]),
+        "{res}"
+    );
+    let waking_id = uuid::Uuid::parse_str(&waking).unwrap();
+    eventually("the awake lead to leave", || async {
+        enrollment::Entity::find()
+            .filter(enrollment::Column::LeadId.eq(waking_id))
+            .one(&app.server.db)
+            .await
+            .unwrap()
+            .is_some_and(|e| e.left_reason.as_deref() == Some("woke_up"))
+    })
+    .await;
+
+    // Paused: the other lead holds past its wait; resumed, it carries on.
+    let pause = |name: &'static str| {
+        let (app, token, j) = (&app, &token, &j);
+        async move {
+            let doc = format!(
+                "mutation($input: JourneyIdInput!) {{ {name}(input: $input) {{ journey {{ status }} userErrors {{ code }} }} }}"
+            );
+            app.gql(Some(token), &doc, json!({ "input": { "id": j } }))
+                .await["data"][name]
+                .clone()
+        }
+    };
+    assert_eq!(pause("journeyPause").await["journey"]["status"], "PAUSED");
+    assert_eq!(
+        pause("journeyPause").await["userErrors"][0]["code"],
+        "CONFLICT"
+    );
+    advance(&app, chrono::Duration::minutes(90));
+    eventually("due jobs to run", || settled(&app)).await;
+    assert_eq!(sink.messages().len(), 2);
+    assert_eq!(pause("journeyResume").await["journey"]["status"], "ACTIVE");
+    eventually("the held lead's second email", || async {
+        sink.messages().len() == 3
+    })
+    .await;
+    assert_eq!(sink.messages()[2].to, vec!["held@example.com"]);
+    let kinds = timeline_kinds(&app, &token, &held).await;
+    assert!(kinds.contains(&"journey_left".to_string()), "{kinds:?}");
+}
+
+#[tokio::test]
+async fn the_ready_reactivation_journey_activates_and_versions_keep_enrolled_leads() {
+    let (app, _sink) = app_with_sink().await;
+    let token = app.admin_token().await;
+    let res = app
+        .gql(
+            Some(&token),
+            "mutation { journeyCreateReactivation(input: { name: \"Wake sleeping leads\", inactiveDays: 30 }) {
+                journey { id draft problems { node code } } userErrors { field code } } }",
+            json!({}),
+        )
+        .await;
+    let p = &res["data"]["journeyCreateReactivation"];
+    assert_eq!(p["userErrors"], json!([]), "{res}");
+    assert_eq!(p["journey"]["problems"], json!([]));
+    assert_eq!(
+        p["journey"]["draft"]["trigger"],
+        json!({ "type": "INACTIVE", "days": 30 })
+    );
+    let id = p["journey"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        activate(&app, &token, &id).await["journey"]["activeVersion"],
+        1
+    );
+    // A lead quiet for a month is found by the daily sweep and gets the first email.
+    app.capture_lead(
+        &token,
+        json!({ "personName": "Sleepy", "email": "sleepy@example.com", "company": "Dormant Ltd" }),
+    )
+    .await;
+    advance(&app, chrono::Duration::days(31));
+    eventually("the re-activation email", || async {
+        _sink.messages().len() == 1
+    })
+    .await;
+    let mail = &_sink.messages()[0];
+    assert_eq!(mail.to, vec!["sleepy@example.com"]);
+    assert_eq!(mail.subject(), "Sleepy, is Dormant Ltd still looking?");
+    // Activating the same draft again is refused; a changed draft becomes version 2.
+    assert_eq!(
+        activate(&app, &token, &id).await["userErrors"][0]["code"],
+        "CONFLICT"
+    );
+    let mut draft = p["journey"]["draft"].clone();
+    draft["trigger"]["days"] = json!(60);
+    let res = app
+        .gql(
+            Some(&token),
+            "mutation($input: JourneySaveDraftInput!) { journeySaveDraft(input: $input) { userErrors { field } } }",
+            json!({ "input": { "id": id, "definition": draft } }),
+        )
+        .await;
+    assert_eq!(res["data"]["journeySaveDraft"]["userErrors"], json!([]));
+    assert_eq!(
+        activate(&app, &token, &id).await["journey"]["activeVersion"],
+        2
+    );
+    let res = app
+        .gql(
+            Some(&token),
+            "query($id: ID!) { journey(id: $id) { versions { version definition } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let versions = res["data"]["journey"]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["definition"]["trigger"]["days"], 30);
+    assert_eq!(versions[1]["definition"]["trigger"]["days"], 60);
+    // The enrolled lead finishes on the version it entered.
+    let res = app
+        .gql(
+            Some(&token),
+            "query($id: ID!) { journey(id: $id) { versions { version enrolledCount } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let versions = res["data"]["journey"]["versions"].as_array().unwrap();
+    assert_eq!(versions[0]["enrolledCount"], 1);
+    assert_eq!(versions[1]["enrolledCount"], 0);
+}
