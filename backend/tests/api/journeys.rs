@@ -417,7 +417,25 @@ async fn a_captured_lead_is_emailed_waits_and_branches_on_its_open() {
     let response = app.client.get(&pixel).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/gif");
+    // ...and clicks its link: recorded, then sent on; a tampered destination is refused.
+    let click = link(&body, "/e/c/");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects.get(&click).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "https://example.com/pricing"
+    );
+    let tampered = click.replace("pricing", "elsewhere");
+    assert_eq!(
+        no_redirects.get(&tampered).send().await.unwrap().status(),
+        404
+    );
     let kinds = timeline_kinds(&app, &token, &lead).await;
+    assert!(kinds.contains(&"email_click".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"email_open".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"email_sent".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"journey_enrolled".to_string()), "{kinds:?}");
