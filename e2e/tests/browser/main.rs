@@ -7,6 +7,7 @@ use anyhow::Result;
 use leadflow_e2e::{serial, Browser, TestApp};
 use serde_json::json;
 
+mod journeys;
 mod pipeline;
 mod routing;
 

@@ -240,9 +240,17 @@ fn Designer(props: &DesignerProps) -> Html {
             });
         })
     };
+    // `pointerleave` of the designer itself (Yew also hands it its children's leaves).
+    let designer_ref = use_node_ref();
     let on_leave = {
-        let editor = editor.clone();
-        Callback::from(move |_: PointerEvent| editor.dispatch(Msg::CancelDrag))
+        let (editor, designer_ref) = (editor.clone(), designer_ref.clone());
+        Callback::from(move |ev: PointerEvent| {
+            let own = designer_ref.get();
+            let target: Option<web_sys::Node> = ev.target().and_then(|t| t.dyn_into().ok());
+            if own.is_some() && own == target {
+                editor.dispatch(Msg::CancelDrag);
+            }
+        })
     };
 
     // Saving, then (optionally) a status change, with the answers painted on the canvas.
@@ -502,7 +510,7 @@ fn Designer(props: &DesignerProps) -> Html {
     };
 
     html! {
-        <div class={classes!("jd-designer", editor.drag.is_some().then_some("is-dragging"))}
+        <div ref={designer_ref} class={classes!("jd-designer", editor.drag.is_some().then_some("is-dragging"))}
              onpointermove={on_move} onpointerup={on_up} onpointerleave={on_leave}>
             <header class="jd-toolbar">
                 <Link<Route> to={Route::Journeys} classes="btn btn-ghost btn-sm">
