@@ -396,8 +396,14 @@ impl Browser {
         let (tx, ty) = centre(target).await?;
         let (tx, ty) = (tx + dx, ty + dy);
         let mut mouse = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveTo { duration: None, x: sx.round(), y: sy.round() })
-            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: sx.round(),
+                y: sy.round(),
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
         const STEPS: u32 = 8;
         for i in 1..=STEPS {
             let f = f64::from(i) / f64::from(STEPS);
@@ -407,7 +413,9 @@ impl Browser {
                 y: (sy + (ty - sy) * f).round(),
             });
         }
-        mouse = mouse.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        mouse = mouse.then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
         self.client
             .perform_actions(mouse)
             .await

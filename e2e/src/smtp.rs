@@ -62,10 +62,7 @@ impl SmtpSink {
     }
 
     pub fn messages(&self) -> Vec<Received> {
-        self.messages
-            .lock()
-            .map(|m| m.clone())
-            .unwrap_or_default()
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     async fn session(self, stream: TcpStream) {

@@ -1045,6 +1045,9 @@ translations! {
     JrnDays => "{n} days", "{n} 天";
     JrnHours => "{n} hours", "{n} 小时";
     JrnMinutes => "{n} minutes", "{n} 分钟";
+    JrnOneDay => "1 day", "1 天";
+    JrnOneHour => "1 hour", "1 小时";
+    JrnOneMinute => "1 minute", "1 分钟";
     JrnMon => "Mon", "周一";
     JrnTue => "Tue", "周二";
     JrnWed => "Wed", "周三";

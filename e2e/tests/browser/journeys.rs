@@ -23,8 +23,8 @@ fn port_out(id: &str, port: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_email(
-) -> Result<()> {
+async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_email() -> Result<()>
+{
     let _one_at_a_time = serial().await;
     let sink = SmtpSink::start().await?;
     let smtp = sink.config();
@@ -93,7 +93,10 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
     }
     // Nothing is connected yet: the shared validation says so on the trigger.
     browser
-        .wait_for_text("[data-testid=jd-problem][data-node=trigger]", "connect the trigger")
+        .wait_for_text(
+            "[data-testid=jd-problem][data-node=trigger]",
+            "connect the trigger",
+        )
         .await?;
 
     // Connect the ports by dragging from each output to the next node; until the path
@@ -115,7 +118,9 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
         .mouse_drag(&port_out("wait-1", "next"), &node("exit-1"), 0.0, 0.0)
         .await?;
     browser.wait_for_count("[data-testid=jd-edge]", 3).await?;
-    browser.wait_gone("[data-testid=jd-problem][data-node=exit-1]").await?;
+    browser
+        .wait_gone("[data-testid=jd-problem][data-node=exit-1]")
+        .await?;
 
     // Move a node with the mouse: it follows and stays connected.
     browser
@@ -125,9 +130,14 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
 
     // Pick the email's template in the side panel.
     browser.click(&node("email-1")).await?;
-    browser.select("[data-testid=jd-template]", &template_id).await?;
     browser
-        .wait_for_text(&format!("{} .jd-node-summary", node("email-1")), "Expo welcome")
+        .select("[data-testid=jd-template]", &template_id)
+        .await?;
+    browser
+        .wait_for_text(
+            &format!("{} .jd-node-summary", node("email-1")),
+            "Expo welcome",
+        )
         .await?;
     browser.find("[data-testid=jd-ready]").await?;
     browser.click("[data-testid=jd-zoom-in]").await?;
@@ -148,7 +158,9 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
     browser
         .wait_for_text("[data-testid=jd-version]", "v1 live")
         .await?;
-    browser.find("[data-testid=jd-counts][data-node=email-1]").await?;
+    browser
+        .find("[data-testid=jd-counts][data-node=email-1]")
+        .await?;
 
     // A web-form lead arrives over the API: enrolled at once, the email goes out, and
     // the lead waits in the wait step; the canvas counts follow.
@@ -220,7 +232,11 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
     browser.click("[data-testid=nav-journeys]").await?;
     let row = "[data-testid=journey-row][data-name=\"Expo follow-up\"]";
     browser
-        .wait_for_attr(&format!("{row} [data-testid=journey-status]"), "data-status", "active")
+        .wait_for_attr(
+            &format!("{row} [data-testid=journey-status]"),
+            "data-status",
+            "active",
+        )
         .await?;
     browser
         .wait_for_exact_text(&format!("{row} [data-testid=journey-version]"), "v1")

@@ -322,12 +322,18 @@ pub fn Canvas(props: &CanvasProps) -> Html {
 }
 
 fn minutes_text(i18n: &I18n, minutes: u32) -> String {
-    let (n, key) = if minutes % (24 * 60) == 0 {
+    let (n, key) = if minutes.is_multiple_of(24 * 60) {
         (minutes / (24 * 60), Key::JrnDays)
-    } else if minutes % 60 == 0 {
+    } else if minutes.is_multiple_of(60) {
         (minutes / 60, Key::JrnHours)
     } else {
         (minutes, Key::JrnMinutes)
+    };
+    let key = match (n, key) {
+        (1, Key::JrnDays) => Key::JrnOneDay,
+        (1, Key::JrnHours) => Key::JrnOneHour,
+        (1, Key::JrnMinutes) => Key::JrnOneMinute,
+        (_, key) => key,
     };
     i18n.tf(key, &[("n", &n.to_string())])
 }

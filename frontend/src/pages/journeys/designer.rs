@@ -584,7 +584,7 @@ fn Designer(props: &DesignerProps) -> Html {
                         <label>{ i18n.t(Key::JrnDryDays) }
                             <select class="input input-sm" data-testid="jd-dry-days" onchange={on_days}>
                                 { for [1u32, 3, 7, 14, 30, 90].iter().map(|d| html! {
-                                    <option value={d.to_string()} selected={*d == *dry_days}>{ i18n.tf(Key::JrnDays, &[("n", &d.to_string())]) }</option>
+                                    <option value={d.to_string()} selected={*d == *dry_days}>{ if *d == 1 { i18n.t(Key::JrnOneDay).to_owned() } else { i18n.tf(Key::JrnDays, &[("n", &d.to_string())]) } }</option>
                                 }) }
                             </select>
                         </label>

@@ -66,7 +66,7 @@ impl Default for View {
     fn default() -> Self {
         View {
             x: 40.0,
-            y: 24.0,
+            y: 56.0,
             zoom: 1.0,
         }
     }

@@ -94,13 +94,13 @@ impl NodeKind {
     pub fn glyph(self) -> &'static str {
         match self {
             NodeKind::SendEmail => "✉",
-            NodeKind::Wait => "⏱",
-            NodeKind::Branch => "⑂",
+            NodeKind::Wait => "◔",
+            NodeKind::Branch => "⋔",
             NodeKind::SetStage => "⇢",
             NodeKind::AddTag => "#",
             NodeKind::RemoveTag => "⌫",
             NodeKind::AdjustScore => "±",
-            NodeKind::NotifyOwner => "🔔",
+            NodeKind::NotifyOwner => "@",
             NodeKind::HandToRouting => "⤳",
             NodeKind::Exit => "■",
         }

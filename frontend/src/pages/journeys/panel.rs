@@ -378,9 +378,9 @@ fn node_settings(
             });
             let detail = match wait {
                 Wait::Duration { minutes } => {
-                    let (n, unit) = if minutes % (24 * 60) == 0 {
+                    let (n, unit) = if minutes.is_multiple_of(24 * 60) {
                         (minutes / (24 * 60), 24 * 60)
-                    } else if minutes % 60 == 0 {
+                    } else if minutes.is_multiple_of(60) {
                         (minutes / 60, 60)
                     } else {
                         (*minutes, 1)
