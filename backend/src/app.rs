@@ -27,6 +27,8 @@ pub struct AppState {
     pub tracking_limiter: http::limits::RateLimiter,
     /// GraphQL requests per API key (see `Config::api_key_requests_per_minute`).
     pub api_key_limiter: http::limits::RateLimiter<uuid::Uuid>,
+    /// Signs the open, click and unsubscribe links in journey emails.
+    pub email_links: crate::domain::email::LinkKey,
     /// Wakes this server's job runner when work is enqueued.
     pub jobs: crate::jobs::Queue,
     pub config: Arc<Config>,
@@ -51,6 +53,12 @@ fn public_forms() -> Router<HttpState> {
         .route("/f/{key}", get(http::forms::show).post(http::forms::submit))
         .route("/f/{key}/thanks", get(http::forms::thanks))
         .route("/t", post(http::tracking::track))
+        .route("/e/o/{token}", get(http::email::open))
+        .route("/e/c/{token}", get(http::email::click))
+        .route(
+            "/e/u/{token}",
+            get(http::email::unsubscribe).post(http::email::unsubscribe),
+        )
         .layer(cors)
 }
 

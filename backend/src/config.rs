@@ -42,6 +42,13 @@ pub struct Config {
     /// `LEADFLOW_API_KEY_REQUESTS_PER_MINUTE`: GraphQL requests one API key may make per
     /// minute (0: no limit). Over it the key gets 429 with `Retry-After`.
     pub api_key_requests_per_minute: u32,
+    /// `LEADFLOW_SMTP_HOST` (and `_PORT`, `_TLS` none/starttls/tls, `_FROM`, `_USERNAME`,
+    /// `_PASSWORD`): the relay journey email goes out through. Unset: journey emails
+    /// are queued and recorded as failed ("no mail server configured").
+    pub smtp: Option<crate::domain::email::SmtpConfig>,
+    /// `LEADFLOW_PUBLIC_URL`: how leads reach this server, for the links in emails
+    /// (open pixel, clicks, unsubscribe). Unset: `http://` + the bound address.
+    pub public_url: Option<String>,
 }
 
 /// Enough for a busy integration (50 captures a second) while a runaway script is
@@ -113,7 +120,49 @@ impl Config {
                     format!("LEADFLOW_POOL_CLAIMS_PER_DAY={v} must be a number from 1 to 10000")
                 })?,
         };
+        let smtp = match var("LEADFLOW_SMTP_HOST") {
+            None => None,
+            Some(host) => {
+                use crate::domain::email::{SmtpConfig, SmtpTls};
+                let tls = match var("LEADFLOW_SMTP_TLS") {
+                    None => SmtpTls::StartTls,
+                    Some(v) => SmtpTls::parse(&v).with_context(|| {
+                        format!("LEADFLOW_SMTP_TLS={v} must be none, starttls or tls")
+                    })?,
+                };
+                let default_port = match tls {
+                    SmtpTls::None => 25,
+                    SmtpTls::StartTls => 587,
+                    SmtpTls::Tls => 465,
+                };
+                let port =
+                    match var("LEADFLOW_SMTP_PORT") {
+                        None => default_port,
+                        Some(v) => v.parse::<u16>().ok().filter(|p| *p > 0).with_context(|| {
+                            format!("LEADFLOW_SMTP_PORT={v} must be a port number")
+                        })?,
+                    };
+                let from = var("LEADFLOW_SMTP_FROM").context(
+                    "LEADFLOW_SMTP_FROM (the sender address) is required with LEADFLOW_SMTP_HOST",
+                )?;
+                anyhow::ensure!(
+                    from.parse::<lettre::message::Mailbox>().is_ok(),
+                    "LEADFLOW_SMTP_FROM={from} is not an address like Leadflow <news@example.com>"
+                );
+                Some(SmtpConfig {
+                    host,
+                    port,
+                    tls,
+                    from,
+                    username: var("LEADFLOW_SMTP_USERNAME"),
+                    password: var("LEADFLOW_SMTP_PASSWORD"),
+                    timeout_secs: 30,
+                })
+            }
+        };
         Ok(Config {
+            smtp,
+            public_url: var("LEADFLOW_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             pool_claims_per_day,
             search_count_cap: crate::domain::leads::SEARCH_COUNT_CAP,
             introspection,
@@ -135,6 +184,8 @@ impl Config {
     /// data directory under the system's temp folder (tests may point it elsewhere).
     pub fn for_tests(database_url: impl Into<String>, dist_dir: PathBuf) -> Config {
         Config {
+            smtp: None,
+            public_url: None,
             data_dir: std::env::temp_dir().join(format!("leadflow-{}", uuid::Uuid::new_v4())),
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             import_chunk_rows: DEFAULT_IMPORT_CHUNK_ROWS,

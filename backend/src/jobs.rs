@@ -145,6 +145,29 @@ pub fn runner(state: AppState) -> Runner {
             let now = state.config.clock.now();
             crate::domain::activities::run_task_due(&state.db, now, &job).await
         })
+        .handle(crate::domain::journeys::STEP_JOB, |state, job| async move {
+            let now = state.config.clock.now();
+            crate::domain::journeys::run_step(
+                &state.db,
+                &state.jobs,
+                &state.config,
+                &state.email_links,
+                now,
+                &job,
+            )
+            .await
+        })
+        .handle(crate::domain::journeys::SEND_JOB, |state, job| async move {
+            let now = state.config.clock.now();
+            crate::domain::journeys::run_send(&state.db, &state.config, now, &job).await
+        })
+        .handle(
+            crate::domain::journeys::INACTIVE_SWEEP_JOB,
+            |state, _job| async move {
+                let now = state.config.clock.now();
+                crate::domain::journeys::run_inactive_sweep(&state.db, now).await
+            },
+        )
         .handle(crate::domain::sla::STEP_JOB, |state, job| async move {
             let now = state.config.clock.now();
             crate::domain::sla::run_step(&state.db, &state.jobs, now, &job).await

@@ -100,6 +100,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                     }
                     gap_since = None;
                     cursor = row.seq;
+                    if row.topic == crate::domain::journeys::ENROLLED_TOPIC {
+                        // A lead was enrolled (here or on another server): step it now.
+                        state.jobs.wake();
+                    }
                     state.events.publish_outbox(OutboxEvent {
                         seq: row.seq,
                         topic: row.topic,

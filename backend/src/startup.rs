@@ -103,13 +103,19 @@ impl Application {
         crate::domain::scoring::schedule_decay(&db).await?;
         crate::domain::predictive::schedule_nightly(&db).await?;
         crate::domain::sla::schedule(&db).await?;
+        crate::domain::journeys::schedule(&db).await?;
         crate::domain::pipeline::ensure_default(&db).await?;
         crate::relay::schedule_prune(&db).await?;
         let keys = TokenKeys::new(&secret, config.access_token_ttl_secs);
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("listening on {}", config.bind))?;
+        let mut config = config;
+        if config.public_url.is_none() {
+            config.public_url = Some(format!("http://{}", listener.local_addr()?));
+        }
         let state = AppState {
+            email_links: crate::domain::email::LinkKey::derive(&secret),
             db,
             keys: Arc::new(keys),
             login_throttle: LoginThrottle::default(),

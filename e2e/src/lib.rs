@@ -24,6 +24,8 @@ use leadflow::startup::Spawned;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+pub mod smtp;
+
 /// How long any wait polls before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
@@ -70,6 +72,12 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Result<TestApp> {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the configuration adjusted first (e.g. an SMTP
+    /// relay: `|c| c.smtp = Some(sink.config())`).
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Result<TestApp> {
         leadflow::install_crypto_provider();
         let dist = dist_dir()?;
         let data = tempfile::tempdir().context("creating a temporary data directory")?;
@@ -77,7 +85,9 @@ impl TestApp {
             "sqlite://{}?mode=rwc",
             data.path().join("leadflow.db").display()
         );
-        let server = leadflow::startup::spawn(Config::for_tests(database_url, dist))
+        let mut config = Config::for_tests(database_url, dist);
+        configure(&mut config);
+        let server = leadflow::startup::spawn(config)
             .await
             .context("starting the Leadflow server")?;
         let admin =
@@ -359,6 +369,63 @@ impl Browser {
         if accepted != Value::Bool(true) {
             bail!("`{target}` did not accept the drop of `{source}` (dragover not cancelled)");
         }
+        Ok(())
+    }
+
+    /// Drags with the real mouse (WebDriver pointer actions: `pointerdown`, a few
+    /// `pointermove`s, `pointerup`) from the centre of `source` to the centre of
+    /// `target` moved by `(dx, dy)` pixels. Canvas editors that listen to pointer events
+    /// (not HTML5 drag and drop) are driven with this.
+    pub async fn mouse_drag(&self, source: &str, target: &str, dx: f64, dy: f64) -> Result<()> {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let centre = |css: &str| {
+            let css = css.to_owned();
+            async move {
+                self.find(&css).await?;
+                let rect = self
+                    .client
+                    .execute(
+                        "const el = document.querySelector(arguments[0]);
+                         el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+                         const r = el.getBoundingClientRect();
+                         return [r.left + r.width / 2, r.top + r.height / 2];",
+                        vec![json!(css)],
+                    )
+                    .await?;
+                let x = rect[0].as_f64().context("no x")?;
+                let y = rect[1].as_f64().context("no y")?;
+                anyhow::Ok((x, y))
+            }
+        };
+        let (sx, sy) = centre(source).await?;
+        let (tx, ty) = centre(target).await?;
+        let (tx, ty) = (tx + dx, ty + dy);
+        let mut mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: sx.round(),
+                y: sy.round(),
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        const STEPS: u32 = 8;
+        for i in 1..=STEPS {
+            let f = f64::from(i) / f64::from(STEPS);
+            mouse = mouse.then(PointerAction::MoveTo {
+                duration: Some(Duration::from_millis(20)),
+                x: (sx + (tx - sx) * f).round(),
+                y: (sy + (ty - sy) * f).round(),
+            });
+        }
+        mouse = mouse.then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        self.client
+            .perform_actions(mouse)
+            .await
+            .with_context(|| format!("mouse-dragging `{source}` to `{target}` ({dx:+}, {dy:+})"))?;
+        self.client.release_actions().await.ok();
         Ok(())
     }
 

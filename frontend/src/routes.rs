@@ -11,7 +11,7 @@ use crate::pages::{
     duplicates::DuplicatesPage,
     feed::FeedPage,
     forms::FormsPage,
-    journeys::JourneysPage,
+    journeys::{templates::EmailTemplatesPage, JourneyPage, JourneysPage},
     lead_import::ImportPage,
     leads::{detail::LeadDetailPage, LeadsPage},
     login::LoginPage,
@@ -45,6 +45,10 @@ pub enum Route {
     Pipeline,
     #[at("/journeys")]
     Journeys,
+    #[at("/journeys/templates")]
+    EmailTemplates,
+    #[at("/journeys/:id")]
+    Journey { id: String },
     #[at("/forms")]
     Forms,
     #[at("/scoring")]
@@ -83,6 +87,8 @@ pub fn switch(route: Route) -> Html {
         Route::Feed => html! { <Shell><FeedPage /></Shell> },
         Route::Pipeline => html! { <Shell><PipelinePage /></Shell> },
         Route::Journeys => html! { <Shell><JourneysPage /></Shell> },
+        Route::EmailTemplates => html! { <Shell><EmailTemplatesPage /></Shell> },
+        Route::Journey { id } => html! { <Shell><JourneyPage {id} /></Shell> },
         Route::Forms => html! { <Shell><FormsPage /></Shell> },
         Route::Scoring => html! { <Shell><ScoringPage /></Shell> },
         Route::Routing => html! { <Shell><RoutingPage /></Shell> },

@@ -21,6 +21,7 @@ mod m20261122_000014_routing;
 mod m20261122_000015_owner_loads;
 mod m20261122_000016_lead_search;
 mod m20261122_000017_pipeline;
+mod m20261122_000018_journeys;
 mod m20261122_000019_analytics;
 mod m20261122_000020_lead_region_industry_index;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000015_owner_loads::Migration),
             Box::new(m20261122_000016_lead_search::Migration),
             Box::new(m20261122_000017_pipeline::Migration),
+            Box::new(m20261122_000018_journeys::Migration),
             Box::new(m20261122_000019_analytics::Migration),
             Box::new(m20261122_000020_lead_region_industry_index::Migration),
         ]

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod analytics;
 pub mod errors;
 pub mod feed;
+pub mod journey;
 pub mod lead;
 pub mod lifecycle;
 pub mod money;

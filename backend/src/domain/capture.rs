@@ -558,6 +558,27 @@ async fn apply(
     } else {
         lead
     };
+    // Journey hook: a capture may start nurture journeys, in the same transaction.
+    let mut signals = Vec::new();
+    if outcome == CaptureOutcome::Created {
+        signals.push(super::journeys::Signal::Captured);
+        signals.push(super::journeys::Signal::EnteredStage(LeadStage::Lead));
+        signals.extend(
+            clean
+                .tags
+                .iter()
+                .cloned()
+                .map(super::journeys::Signal::TagAdded),
+        );
+    }
+    if let Some(form_id) = origin
+        .and_then(|o| o.get("formId"))
+        .and_then(|f| f.as_str())
+        .and_then(|f| Uuid::parse_str(f).ok())
+    {
+        signals.push(super::journeys::Signal::FormSubmitted(form_id));
+    }
+    super::journeys::on_signal(txn, &lead, &signals, now).await?;
     Ok(Applied::Captured(Box::new(Captured {
         lead,
         outcome,

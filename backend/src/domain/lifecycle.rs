@@ -104,6 +104,17 @@ pub async fn move_stage(
         timeline::announce("lead.stage_changed", updated.id, announced)
             .insert(&txn)
             .await?;
+        if from == LeadStage::Lead || from == LeadStage::Recycled {
+            // Qualified by hand: a nurtured lead leaves its journeys for its rep now.
+            super::journeys::lead_woke_up(&txn, updated.id, now).await?;
+        }
+        super::journeys::on_signal(
+            &txn,
+            &updated,
+            &[super::journeys::Signal::EnteredStage(to)],
+            now,
+        )
+        .await?;
         out.push(updated);
     }
     txn.commit().await?;

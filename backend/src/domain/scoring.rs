@@ -344,11 +344,23 @@ pub(crate) async fn rescore_lead(
     let (lead_input, events) = input.pop().unwrap_or_default();
     let score = model.score(&lead_input, &events, now);
     let was_mql = l.stage == LeadStage::Mql.as_str();
+    let score_before = l.total_score;
     let mut l = apply_score(db, l, score, row.version, now).await?.0;
+    let mut signals = Vec::new();
+    if l.total_score != score_before {
+        signals.push(super::journeys::Signal::ScoreChanged {
+            from: score_before,
+            to: l.total_score,
+        });
+    }
     if !was_mql && l.stage == LeadStage::Mql.as_str() {
         // Reaching MQL is a routing trigger (when the rules say so).
         l = super::routing::route(db, l, super::routing::Occasion::BecameMql, now).await?;
+        // ...and wakes the lead up: it leaves its nurture journeys for a rep.
+        super::journeys::lead_woke_up(db, l.id, now).await?;
+        signals.push(super::journeys::Signal::EnteredStage(LeadStage::Mql));
     }
+    super::journeys::on_signal(db, &l, &signals, now).await?;
     // The predictive score reads the same facts: keep it current too.
     super::predictive::repredict_lead(db, l).await
 }

@@ -15,6 +15,7 @@ mod feed;
 mod forms;
 mod guards;
 mod imports;
+mod journeys;
 mod leads;
 mod limits;
 mod loaders;
@@ -52,6 +53,7 @@ pub struct Query(
     feed::FeedQuery,
     pipeline::PipelineQuery,
     analytics::AnalyticsQuery,
+    journeys::JourneysQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -71,6 +73,7 @@ pub struct Mutation(
     routing::RoutingMutation,
     feed::FeedMutation,
     pipeline::PipelineMutation,
+    journeys::JourneysMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -2,6 +2,7 @@
 //! metrics, the SPA's files, and the protections every request passes through.
 
 pub mod analytics;
+pub mod email;
 pub mod export;
 pub mod forms;
 pub mod graphql;

@@ -199,6 +199,12 @@ const MATRIX: &[Row] = &[
     q("opportunity", r#"query { opportunity(id: "NOID") { id } }"#, SELLERS),
     q("lifecycleSettings", "query { lifecycleSettings { bantRequired } }", ANY_USER),
     q("analytics", r#"query { analytics(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { userErrors { code } report { funnel { steps { count } } } } }"#, USERS_OR_READ_KEY),
+    // Journeys and their email templates: admins and marketers; managers and reps see
+    // what journeys did on a lead's timeline only.
+    q("journeys", "query { journeys { id } }", DESIGNERS),
+    q("journey", r#"query { journey(id: "NOID") { id } }"#, DESIGNERS),
+    q("emailTemplates", "query { emailTemplates { id } }", DESIGNERS),
+    q("emailTemplatePreview", r#"query { emailTemplatePreview(subject: "s", body: "b") { userErrors { code } } }"#, DESIGNERS),
 
     // ---- Mutation -------------------------------------------------------------
     m("login", r#"mutation { login(input: { email: "login@authz.test", password: "rep-password-123" }) { userErrors { code } } }"#, PUBLIC),
@@ -244,6 +250,17 @@ const MATRIX: &[Row] = &[
     m("lifecycleSettingsSave", "mutation { lifecycleSettingsSave(input: { bantRequired: false, lostReasons: [] }) { userErrors { code } } }", ADMIN),
     m("pipelineSave", r#"mutation { pipelineSave(input: { name: "authz", stages: [] }) { userErrors { code } } }"#, ADMIN),
 
+    m("journeyCreate", r#"mutation { journeyCreate(input: { name: "authz", definition: { trigger: { type: "MANUAL" }, start: null, nodes: [] } }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeyCreateReactivation", r#"mutation { journeyCreateReactivation(input: { name: "authz", inactiveDays: 30 }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeySaveDraft", r#"mutation { journeySaveDraft(input: { id: "NOID", definition: { trigger: { type: "MANUAL" }, start: null, nodes: [] } }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeyActivate", r#"mutation { journeyActivate(input: { id: "NOID" }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeyPause", r#"mutation { journeyPause(input: { id: "NOID" }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeyResume", r#"mutation { journeyResume(input: { id: "NOID" }) { userErrors { code } } }"#, DESIGNERS),
+    m("journeyEnrol", r#"mutation { journeyEnrol(input: { journeyId: "NOID", leadIds: ["NOID"] }) { userErrors { code } } }"#, DESIGNERS),
+    m("emailTemplateCreate", r#"mutation { emailTemplateCreate(input: { name: "authz", subject: "Hi {{name}}", body: "Hello" }) { userErrors { code } } }"#, DESIGNERS),
+    m("emailTemplateUpdate", r#"mutation { emailTemplateUpdate(input: { id: "NOID", name: "authz", subject: "s", body: "b" }) { userErrors { code } } }"#, DESIGNERS),
+    m("emailTemplateDelete", r#"mutation { emailTemplateDelete(input: { id: "NOID" }) { userErrors { code } } }"#, DESIGNERS),
+    m("emailTemplateTestSend", r#"mutation { emailTemplateTestSend(input: { id: "NOID", to: "a@example.com" }) { userErrors { code } } }"#, DESIGNERS),
     // ---- Subscription -----------------------------------------------------------
     s("userChanges", "subscription { userChanges { kind } }", ADMIN_MANAGER),
     s("importProgress", r#"subscription { importProgress(id: "NOID") { importJob { id } } }"#, IMPORTERS),

@@ -20,6 +20,7 @@ mod faults;
 mod forms;
 mod hostile;
 mod imports;
+mod journeys;
 mod lead_list;
 mod limits;
 mod pipeline;

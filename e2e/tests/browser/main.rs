@@ -8,6 +8,7 @@ use leadflow_e2e::{serial, Browser, TestApp};
 use serde_json::json;
 
 mod dashboards;
+mod journeys;
 mod pipeline;
 mod routing;
 

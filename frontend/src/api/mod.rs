@@ -7,7 +7,7 @@
 //! - [`files`]: uploads and CSV downloads over plain HTTP, with the same token.
 //! - [`types`]: the wire types; [`auth`], [`users`], [`teams`], [`api_keys`], [`leads`],
 //!   [`activities`], [`forms`], [`imports`], [`duplicates`], [`scoring`], [`routing`],
-//!   [`sla`], [`pool`], [`notifications`], [`feed`], [`pipeline`], [`analytics`]:
+//!   [`sla`], [`pool`], [`notifications`], [`feed`], [`pipeline`], [`analytics`], [`journeys`]:
 //!   the documents and typed calls, one module per area of the schema.
 //!
 //! Every failure becomes an [`ApiError`], which pages render with
@@ -24,6 +24,7 @@ pub mod feed;
 pub mod files;
 pub mod forms;
 pub mod imports;
+pub mod journeys;
 pub mod leads;
 pub mod notifications;
 pub mod pipeline;

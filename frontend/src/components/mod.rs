@@ -11,5 +11,4 @@ pub mod page_header;
 pub mod shell;
 pub mod skeleton;
 pub mod toast;
-pub mod upcoming;
 pub mod working_hours;

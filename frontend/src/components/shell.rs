@@ -144,11 +144,12 @@ pub fn Shell(props: &ShellProps) -> Html {
                     <NotificationBell />
                 </div>
                 <nav class="nav" aria-label={i18n.t(Key::MainNavigation)}>
-                    { for nav.into_iter().filter(|(to, ..)| *to != Route::Scoring || designs_scoring).filter(|(to, ..)| *to != Route::Routing || reads_routing)
+                    { for nav.into_iter().filter(|(to, ..)| !matches!(to, Route::Scoring | Route::Journeys) || designs_scoring).filter(|(to, ..)| *to != Route::Routing || reads_routing)
                         .filter(|(to, ..)| *to != Route::Feed || watches_feed).map(|(to, key, icon, testid)| {
                         let active = match to {
                             Route::SettingsUsers => in_settings,
                             Route::Leads => matches!(route, Route::Leads | Route::LeadDetail { .. }),
+                            Route::Journeys => matches!(route, Route::Journeys | Route::Journey { .. } | Route::EmailTemplates),
                             _ => to == route,
                         };
                         html! {

@@ -1,5 +1,4 @@
-//! One module per screen. Areas that later milestones build show a plain
-//! "arrives with ..." empty state through [`crate::components::upcoming`].
+//! One module per screen.
 
 pub mod dashboards;
 pub mod duplicates;
