@@ -22,9 +22,9 @@ use crate::helpers::{spawn_app_with, TestApp};
 // ---------------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]
-struct Received {
-    to: Vec<String>,
-    raw: String,
+pub(crate) struct Received {
+    pub(crate) to: Vec<String>,
+    pub(crate) raw: String,
 }
 
 impl Received {
@@ -69,8 +69,8 @@ impl Received {
 }
 
 #[derive(Clone, Default)]
-struct SmtpSink {
-    port: u16,
+pub(crate) struct SmtpSink {
+    pub(crate) port: u16,
     messages: Arc<Mutex<Vec<Received>>>,
     /// Answer every RCPT with 550.
     refuse: Arc<AtomicBool>,
@@ -78,7 +78,7 @@ struct SmtpSink {
 }
 
 impl SmtpSink {
-    async fn start() -> SmtpSink {
+    pub(crate) async fn start() -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
         let mut sink = SmtpSink {
             port: listener.local_addr().expect("addr").port(),
@@ -174,7 +174,7 @@ impl SmtpSink {
         }
     }
 
-    fn messages(&self) -> Vec<Received> {
+    pub(crate) fn messages(&self) -> Vec<Received> {
         self.messages.lock().unwrap().clone()
     }
 }
