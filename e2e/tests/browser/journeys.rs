@@ -74,13 +74,13 @@ async fn an_admin_draws_a_journey_with_the_mouse_and_a_captured_lead_gets_its_em
             "[data-testid=jd-palette-trigger][data-kind=trigger-source]",
             canvas,
             -120.0,
-            -300.0,
+            -260.0,
         )
         .await?;
     browser
         .wait_for_attr("[data-testid=jd-trigger]", "data-kind", "source")
         .await?;
-    for (kind, dy) in [("email", -150.0), ("wait", 0.0), ("exit", 150.0)] {
+    for (kind, dy) in [("email", -110.0), ("wait", 40.0), ("exit", 190.0)] {
         browser
             .mouse_drag(
                 &format!("[data-testid=jd-palette-node][data-kind={kind}]"),

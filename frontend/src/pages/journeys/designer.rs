@@ -504,6 +504,10 @@ fn Designer(props: &DesignerProps) -> Html {
             }
         })
     };
+    let dismiss_notice = {
+        let notice = notice.clone();
+        Callback::from(move |()| notice.set(None))
+    };
     let clear_dry = {
         let dry = dry.clone();
         Callback::from(move |_: MouseEvent| dry.set(None))
@@ -555,7 +559,7 @@ fn Designer(props: &DesignerProps) -> Html {
                 <ErrorNotice error={err.clone()} />
             }
             if let Some(message) = &*notice {
-                <SuccessNotice message={message.clone()} />
+                <SuccessNotice message={message.clone()} on_dismiss={dismiss_notice} />
             }
             if !general_errors.is_empty() {
                 <div class="notice notice-error" role="alert" data-testid="jd-errors">
