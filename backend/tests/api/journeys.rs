@@ -186,13 +186,14 @@ async fn app_with_sink() -> (TestApp, SmtpSink) {
     (app, sink)
 }
 
-/// Polls until `check` holds (jobs run in the background); fails after 20 s.
+/// Polls until `check` holds (jobs run in the background); fails after 60 s, which a
+/// step retried after a busy database (2, 4, 8, 16 s backoff) on a loaded machine needs.
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
