@@ -208,7 +208,9 @@ fn Designer(props: &DesignerProps) -> Html {
     let on_move = {
         let (editor, canvas_ref) = (editor.clone(), canvas_ref.clone());
         Callback::from(move |ev: PointerEvent| {
-            if editor.drag.is_none() {
+            // Only while a button is held. The reducer decides whether a drag is on:
+            // this render's `editor` may not show a drag that began a moment ago yet.
+            if ev.buttons() & 1 == 0 {
                 return;
             }
             let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
@@ -224,9 +226,8 @@ fn Designer(props: &DesignerProps) -> Html {
         let (editor, canvas_ref, first_template) =
             (editor.clone(), canvas_ref.clone(), first_template.clone());
         Callback::from(move |ev: PointerEvent| {
-            if editor.drag.is_none() {
-                return;
-            }
+            // Always to the reducer, which ignores a release without a drag: a quick
+            // drag can end before this render shows that it began.
             let (world, over_canvas) = world_of(
                 &canvas_ref,
                 &editor,
