@@ -75,3 +75,133 @@ impl From<sea_orm::TransactionError<DomainError>> for DomainError {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+/// The database could not do what a request asked for a reason outside the request:
+/// its disk is full, its storage is read-only or failing, or it cannot be reached.
+/// Users are told which, so they know the change was not saved and whether waiting or
+/// an administrator fixes it; the details still go to the log only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No space left for the database (SQLite `SQLITE_FULL`, PostgreSQL class 53).
+    Full,
+    /// The database's storage refuses writes.
+    ReadOnly,
+    /// The disk under the database reported an I/O error.
+    Disk,
+    /// The database server is down, restarting, or every connection is busy.
+    Unreachable,
+}
+
+impl Outage {
+    /// Reads the cause from a failure's message. Failures reach the request edge wrapped
+    /// in several layers (`DbErr`, `DomainError`, `anyhow`), and every layer keeps the
+    /// driver's wording, which is stable: SQLite's result strings, PostgreSQL's
+    /// server messages and the pool's own.
+    pub fn of(err: &dyn std::fmt::Display) -> Option<Outage> {
+        let text = err.to_string().to_ascii_lowercase();
+        let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+        if has(&[
+            "database or disk is full",
+            "no space left on device",
+            "could not extend file",
+            "disk quota exceeded",
+        ]) {
+            Some(Outage::Full)
+        } else if has(&[
+            "attempt to write a readonly database",
+            "read-only file system",
+            "in a read-only transaction",
+        ]) {
+            Some(Outage::ReadOnly)
+        } else if has(&["disk i/o error"]) {
+            Some(Outage::Disk)
+        } else if has(&[
+            "error communicating with database",
+            "pool timed out",
+            "failed to acquire connection from pool",
+            "attempted to acquire a connection on a closed pool",
+            "terminating connection due to",
+            "the database system is",
+            "connection to server was lost",
+        ]) {
+            Some(Outage::Unreachable)
+        } else {
+            None
+        }
+    }
+
+    /// The machine-readable code clients switch on.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outage::Full => "DATABASE_FULL",
+            Outage::ReadOnly => "DATABASE_READ_ONLY",
+            Outage::Disk => "DATABASE_DISK_ERROR",
+            Outage::Unreachable => "DATABASE_UNAVAILABLE",
+        }
+    }
+
+    /// What happened and what to do, for the person who made the request.
+    pub fn message(self) -> &'static str {
+        match self {
+            Outage::Full => {
+                "the database is full, so this change was not saved; \
+                 ask your administrator to free disk space on the server, then try again"
+            }
+            Outage::ReadOnly => {
+                "the database is read-only, so this change was not saved; \
+                 ask your administrator to make its storage writable, then try again"
+            }
+            Outage::Disk => {
+                "the database could not write to its disk, so this change was not saved; \
+                 try again, and tell your administrator if it persists"
+            }
+            Outage::Unreachable => {
+                "the database cannot be reached right now, so nothing was saved; \
+                 try again in a moment"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outage;
+
+    #[test]
+    fn storage_and_connection_failures_are_told_apart() {
+        let cases = [
+            (
+                "Execution Error: error returned from database: (code: 13) database or disk is full",
+                Some(Outage::Full),
+            ),
+            (
+                "Execution Error: error returned from database: (code: 8) attempt to write a readonly database",
+                Some(Outage::ReadOnly),
+            ),
+            (
+                "Query Error: error returned from database: (code: 778) disk I/O error",
+                Some(Outage::Disk),
+            ),
+            (
+                "Failed to acquire connection from pool: Connection pool timed out",
+                Some(Outage::Unreachable),
+            ),
+            (
+                "Query Error: error returned from database: terminating connection due to administrator command",
+                Some(Outage::Unreachable),
+            ),
+            (
+                "Connection Error: error communicating with database: Connection refused (os error 111)",
+                Some(Outage::Unreachable),
+            ),
+            (
+                "Execution Error: error returned from database: UNIQUE constraint failed: leads.id",
+                None,
+            ),
+            ("sending the email failed: Connection refused", None),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(Outage::of(&message), expected, "{message}");
+        }
+    }
+}

@@ -43,7 +43,24 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         // A 16 MiB page cache per connection (SQLite's default is 2 MiB): list indexes
         // and bulk re-scores of a large lead table stay in memory instead of re-reading
         // the file page by page.
-        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-16384"));
+        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-16384"))
+        // A connection must come back to the pool outside any transaction. When SQLite
+        // has already undone a transaction itself (it does on a full disk or an I/O
+        // error), the driver's own ROLLBACK fails and it keeps counting the transaction
+        // as open: every later "transaction" on that connection would then be a mere
+        // savepoint that cannot take the write lock up front, and writes would fail
+        // with "database is locked" long after the disk has room again. Such a
+        // connection is closed and replaced instead.
+        .map_sqlx_sqlite_pool_opts(|opts| {
+            opts.after_release(|conn, _| {
+                Box::pin(async move {
+                    use sea_orm::sqlx::Connection;
+                    // Runs the rollback a dropped transaction queued.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
+        });
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database ({})", redact(database_url)))?;

@@ -2,12 +2,14 @@
 //!
 //! - Something the user can fix: a `UserError` in the payload (field, message, code).
 //! - Not signed in / not allowed / malformed: a top-level error with `extensions.code`.
+//! - The database full, read-only or unreachable: logged in full, sent with a code and
+//!   a message that says so (see [`Outage`]), so nobody mistakes it for a bug.
 //! - Anything else: logged in full, sent as "internal error".
 
 use async_graphql::{ErrorExtensions, SimpleObject};
 use leadflow_shared::UserErrorCode;
 
-use crate::error::{DomainError, Invalid};
+use crate::error::{DomainError, Invalid, Outage};
 
 #[derive(Debug, Clone, SimpleObject)]
 pub struct UserError {
@@ -65,11 +67,21 @@ pub fn payload<T>(
     }
 }
 
-/// Logs an unexpected failure and returns the opaque error the client sees.
+/// Logs an unexpected failure and returns the error the client sees: what is wrong
+/// with the database when that is the cause, an opaque "internal error" otherwise.
 pub fn internal(err: impl std::fmt::Display) -> async_graphql::Error {
+    if let Some(outage) = Outage::of(&err) {
+        tracing::error!(error = %err, code = outage.code(), "request failed: database unavailable");
+        return outage_error(outage);
+    }
     tracing::error!(error = %err, "request failed");
     ErrorCode::Internal
         .error("internal error; try again, and tell your administrator if it persists")
+}
+
+/// The error a client sees when the database cannot serve its request.
+pub fn outage_error(outage: Outage) -> async_graphql::Error {
+    async_graphql::Error::new(outage.message()).extend_with(|_, e| e.set("code", outage.code()))
 }
 
 pub fn bad_id(field: &str) -> async_graphql::Error {

@@ -30,7 +30,7 @@ mod users;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
-pub use errors::{ErrorCode, UserError};
+pub use errors::{outage_error, ErrorCode, UserError};
 pub use guards::RoleGuard;
 
 use crate::app::AppState;

@@ -155,18 +155,35 @@ fn not_found(w: &Words, json: bool) -> Response {
         .into_response()
 }
 
+/// A failure on our side. When the database is full (507), read-only or unreachable
+/// (503) the visitor is told their submission was not saved; anything else is a 500.
 fn internal(err: impl std::fmt::Display, json: bool) -> Response {
     tracing::error!(error = %err, "form request failed");
-    let message = "something went wrong on our side; please try again in a minute";
+    let (status, message) = match crate::error::Outage::of(&err) {
+        Some(crate::error::Outage::Full) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "we could not save your submission because our database is full; \
+             please try again later",
+        ),
+        Some(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "we could not save your submission because our database is unavailable; \
+             please try again in a minute",
+        ),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "something went wrong on our side; please try again in a minute",
+        ),
+    };
     if json {
         (
-            StatusCode::INTERNAL_SERVER_ERROR,
+            status,
             Json(serde_json::json!({ "ok": false, "error": message })),
         )
             .into_response()
     } else {
         (
-            StatusCode::INTERNAL_SERVER_ERROR,
+            status,
             Html(format!(
                 "<!doctype html><meta charset=utf-8><p>{message}</p>"
             )),

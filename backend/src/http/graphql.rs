@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::app::HttpState;
 use crate::auth::{Authentication, Principal};
 use crate::domain::sessions;
+use crate::error::Outage;
 use crate::graphql::{self as gql, ErrorCode};
 use leadflow_shared::Role;
 
@@ -34,9 +35,13 @@ pub async fn execute(
         Ok(auth) => auth,
         Err(err) => {
             tracing::error!(error = %err, "reading credentials failed");
-            let response = async_graphql::Response::from_errors(vec![ErrorCode::Internal
-                .error("internal error; try again")
-                .into_server_error(async_graphql::Pos::default())]);
+            let error = match Outage::of(&err) {
+                Some(outage) => gql::outage_error(outage),
+                None => ErrorCode::Internal.error("internal error; try again"),
+            };
+            let response = async_graphql::Response::from_errors(vec![
+                error.into_server_error(async_graphql::Pos::default())
+            ]);
             return GraphQLResponse::from(response).into_response();
         }
     };
