@@ -14,6 +14,8 @@ pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod events;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graphql;
 pub mod http;
 pub mod jobs;

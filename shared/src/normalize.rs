@@ -218,9 +218,19 @@ impl Phone {
         if !phonenumber::is_valid(&number) {
             return Err(malformed());
         }
-        Ok(Phone(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        // A few numbers (leading zeros in some non-geographic codes) format to an E.164
+        // string that does not read back as the same number; storing one would make the
+        // lead impossible to save again or to match, so they are refused.
+        match phonenumber::parse(Some(phonenumber::country::Id::CN), &e164) {
+            Ok(again)
+                if phonenumber::is_valid(&again)
+                    && again.format().mode(phonenumber::Mode::E164).to_string() == e164 =>
+            {
+                Ok(Phone(e164))
+            }
+            _ => Err(malformed()),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -231,6 +241,15 @@ impl Phone {
 #[cfg(test)]
 mod phone_tests {
     use super::{Phone, PhoneError};
+
+    #[test]
+    fn a_number_whose_e164_form_does_not_read_back_is_refused() {
+        // Found by the normalize fuzz target: "+88800208310000" did not parse back.
+        assert!(matches!(
+            Phone::parse(" +88 80000-20831-0000 "),
+            Err(PhoneError::Malformed(_))
+        ));
+    }
 
     #[test]
     fn one_number_however_it_is_written() {

@@ -1,5 +1,5 @@
 //! Project automation, so that building, running and testing Leadflow is one command each and
-//! no logic lives in shell scripts: `cargo xtask setup | run | test | bench` (the alias is in
+//! no logic lives in shell scripts: `cargo xtask setup | run | test | bench | fuzz` (the alias is in
 //! `.cargo/config.toml`).
 //!
 //! - [`setup`] installs missing tools (wasm target, Trunk, wasm-bindgen-cli, Chromium,
@@ -12,6 +12,7 @@
 //! Arguments are parsed by hand to keep this crate's dependencies (and its compile time) tiny.
 
 mod bench;
+mod fuzz;
 mod postgres;
 mod process;
 mod run;
@@ -36,6 +37,9 @@ commands:
                                   seeded data, the release server under load, baselines in the
                                   same run; writes target/bench/results.md (--quick: 5k leads,
                                   short runs, to catch crashes only)
+  fuzz [--seconds N] [--target T] build the fuzz targets (shared/fuzz) with coverage and run
+                                  each under libFuzzer for N seconds (default 60); targets:
+                                  normalize, csv_import, definitions, form_post
   help                            show this text
 ";
 
@@ -46,6 +50,7 @@ enum Task {
     Run(run::Options),
     Test(test::Options),
     Bench(bench::Options),
+    Fuzz(fuzz::Options),
     Help,
 }
 
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
         Task::Run(options) => run::run(&options),
         Task::Test(options) => test::run(&options),
         Task::Bench(options) => bench::run(&options, &format!("cargo xtask {}", args.join(" "))),
+        Task::Fuzz(options) => fuzz::run(&options),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -87,6 +93,7 @@ fn parse(args: &[String]) -> Result<Task> {
         "run" => parse_run_options(rest).map(Task::Run),
         "test" => parse_suite_options(rest).map(Task::Test),
         "bench" => bench::parse(rest).map(Task::Bench),
+        "fuzz" => fuzz::parse(rest).map(Task::Fuzz),
         "help" | "-h" | "--help" => Ok(Task::Help),
         other => bail!("unknown command `{other}`"),
     }
@@ -163,6 +170,17 @@ mod tests {
         );
         assert_eq!(parse_line("help").unwrap(), Task::Help);
         assert_eq!(
+            parse_line("fuzz --seconds 30 --target csv_import").unwrap(),
+            Task::Fuzz(fuzz::Options {
+                seconds: 30,
+                target: Some("csv_import".into())
+            })
+        );
+        assert_eq!(
+            parse_line("fuzz").unwrap(),
+            Task::Fuzz(fuzz::Options::default())
+        );
+        assert_eq!(
             parse_line("bench --quick").unwrap(),
             Task::Bench(bench::Options {
                 quick: true,
@@ -176,6 +194,9 @@ mod tests {
         for line in [
             "",
             "bench --fast",
+            "fuzz --seconds 0",
+            "fuzz --target everything",
+            "fuzz --seconds",
             "test --fast",
             "run --bind",
             "run --bind nowhere",

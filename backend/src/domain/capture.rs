@@ -106,7 +106,7 @@ fn principal(actor: Actor) -> String {
 
 /// The validated, normalised form of a capture.
 #[derive(Debug, Clone)]
-struct Clean {
+pub(crate) struct Clean {
     person_name: String,
     title: Option<String>,
     company: Option<String>,
@@ -123,7 +123,7 @@ struct Clean {
     custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
+pub(crate) fn validate(input: &CaptureInput) -> Result<Clean, Vec<Invalid>> {
     let mut problems = Vec::new();
     let mut keep =
         |r: Result<Option<String>, Invalid>| r.map_err(|e| problems.push(e)).ok().flatten();

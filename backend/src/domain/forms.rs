@@ -309,20 +309,27 @@ pub enum Submitted {
     Ignored,
 }
 
-/// Hands a visitor's answers to capture. `values` holds what the browser sent, by
-/// field name; unknown names are ignored.
-pub async fn submit(
-    db: &DatabaseConnection,
+/// A visitor's answers read against the form, before anything is stored.
+#[derive(Debug)]
+pub enum Answers {
+    /// The honeypot was filled: a bot.
+    Bot,
+    /// What to capture, and the idempotency key that makes a double submit one.
+    Capture(Box<CaptureInput>, String),
+}
+
+/// Reads a visitor's answers: required fields present, the company size a number, custom
+/// fields gathered; unknown names are ignored. Pure, so the fuzz targets reach it too.
+pub fn answers(
     form: &form::Model,
     values: &BTreeMap<String, String>,
-) -> DomainResult<Submitted> {
+    now: chrono::DateTime<Utc>,
+) -> Result<Answers, Vec<Invalid>> {
     if values
         .get(HONEYPOT_FIELD)
         .is_some_and(|v| !v.trim().is_empty())
     {
-        metrics::counter!("leadflow_form_honeypot_total").increment(1);
-        tracing::info!(form_id = %form.id, "form submission dropped: honeypot filled");
-        return Ok(Submitted::Ignored);
+        return Ok(Answers::Bot);
     }
     let value = |name: &str| {
         values
@@ -359,7 +366,7 @@ pub async fn submit(
         },
     };
     if !problems.is_empty() {
-        return Err(DomainError::Invalid(problems));
+        return Err(problems);
     }
     let mut custom = serde_json::Map::new();
     for f in &form.fields.0 {
@@ -384,7 +391,7 @@ pub async fn submit(
         origin: Some(serde_json::json!({ "formId": form.id, "formName": form.name })),
     };
     // The same answers within ten minutes are one submission.
-    let window = Utc::now().timestamp() / 600;
+    let window = now.timestamp() / 600;
     let fingerprint: String = form
         .fields
         .0
@@ -396,7 +403,25 @@ pub async fn submit(
         form.id,
         crate::auth::sha256_hex(&fingerprint)
     );
+    Ok(Answers::Capture(Box::new(input), key))
+}
+
+/// Hands a visitor's answers to capture. `values` holds what the browser sent, by
+/// field name; unknown names are ignored.
+pub async fn submit(
+    db: &DatabaseConnection,
+    form: &form::Model,
+    values: &BTreeMap<String, String>,
+) -> DomainResult<Submitted> {
+    let (input, key) = match answers(form, values, Utc::now()).map_err(DomainError::Invalid)? {
+        Answers::Bot => {
+            metrics::counter!("leadflow_form_honeypot_total").increment(1);
+            tracing::info!(form_id = %form.id, "form submission dropped: honeypot filled");
+            return Ok(Submitted::Ignored);
+        }
+        Answers::Capture(input, key) => (input, key),
+    };
     // Capture names its fields (`personName`, `email`...) as the form does.
-    let captured = capture::capture(db, Actor::system(), input, Some(&key)).await?;
+    let captured = capture::capture(db, Actor::system(), *input, Some(&key)).await?;
     Ok(Submitted::Captured(Box::new(captured)))
 }

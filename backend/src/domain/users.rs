@@ -8,8 +8,8 @@ use leadflow_shared::normalize::Email;
 use leadflow_shared::{Role, UserErrorCode};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -302,6 +302,7 @@ pub async fn update_user(
     }
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await?;
+    announce_access(&txn, &updated).await?;
     audit::record(
         &txn,
         actor,
@@ -316,6 +317,22 @@ pub async fn update_user(
         user_id: id,
     });
     Ok(updated)
+}
+
+/// The outbox topic of a change to what a user may see (their role, or whether they may
+/// sign in at all). Every server relays it, so each closes the live sockets of that user
+/// it holds, not only the server that made the change.
+pub const ACCESS_CHANGED_TOPIC: &str = "user.access_changed";
+
+async fn announce_access(txn: &DatabaseTransaction, user: &user::Model) -> DomainResult<()> {
+    super::timeline::announce(
+        ACCESS_CHANGED_TOPIC,
+        user.id,
+        serde_json::json!({ "active": user.active, "role": Role::from(user.role).as_str() }),
+    )
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// Deactivates or reactivates a user. Deactivating ends every session they have.
@@ -350,6 +367,7 @@ pub async fn set_active(
             .exec(&txn)
             .await?;
     }
+    announce_access(&txn, &updated).await?;
     audit::record(
         &txn,
         actor,

@@ -227,7 +227,7 @@ pub async fn thanks(
 }
 
 /// Reads the submission as urlencoded or JSON; `Err` is the response to send back.
-async fn read_values(request: Request) -> Result<BTreeMap<String, String>, Response> {
+pub(crate) async fn read_values(request: Request) -> Result<BTreeMap<String, String>, Response> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)

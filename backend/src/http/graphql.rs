@@ -72,6 +72,7 @@ pub async fn subscriptions(
             let app = s.app.clone();
             // Listen before anyone can sign in on this socket, so no change is missed.
             let changes = s.app.events.subscribe_users();
+            let relayed = s.app.events.subscribe_outbox();
             let (signed_in, who) = tokio::sync::oneshot::channel::<(uuid::Uuid, Role)>();
             let signed_in = std::sync::Mutex::new(Some(signed_in));
             let served = GraphQLWebSocket::new(socket, s.schema.clone(), protocol)
@@ -96,7 +97,7 @@ pub async fn subscriptions(
                 .serve();
             tokio::select! {
                 () = served => {}
-                () = access_ends(s.app.db.clone(), changes, who) => {
+                () = access_ends(s.app.db.clone(), changes, relayed, who) => {
                     tracing::info!("closing a WebSocket: its user was deactivated or changed role");
                 }
             }
@@ -104,13 +105,17 @@ pub async fn subscriptions(
 }
 
 /// Resolves when the user signed in on a socket may no longer have what they
-/// subscribed to: deactivated, or given another role. Never resolves for API keys or a
-/// socket nobody signed in on.
+/// subscribed to: deactivated, or given another role, on this server (`changes`) or on
+/// any other (the relayed outbox). Never resolves for API keys or a socket nobody signed
+/// in on.
 async fn access_ends(
     db: sea_orm::DatabaseConnection,
-    mut changes: tokio::sync::broadcast::Receiver<crate::events::UserChanged>,
+    changes: tokio::sync::broadcast::Receiver<crate::events::UserChanged>,
+    relayed: tokio::sync::broadcast::Receiver<std::sync::Arc<crate::events::OutboxEvent>>,
     who: tokio::sync::oneshot::Receiver<(uuid::Uuid, Role)>,
 ) {
+    use futures_util::StreamExt;
+    use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
     let Ok((user_id, role)) = who.await else {
         return std::future::pending().await;
     };
@@ -125,19 +130,26 @@ async fn access_ends(
     if !still_allowed().await {
         return;
     }
-    loop {
-        match changes.recv().await {
-            Ok(change) if change.user_id != user_id => {}
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                if !still_allowed().await {
-                    return;
-                }
-            }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                return std::future::pending().await;
-            }
+    // Whether an event may concern this user; a missed (lagged) event might have.
+    let local = BroadcastStream::new(changes).map(move |e| match e {
+        Ok(change) => change.user_id == user_id,
+        Err(BroadcastStreamRecvError::Lagged(_)) => true,
+    });
+    let remote = BroadcastStream::new(relayed).map(move |e| match e {
+        Ok(event) => {
+            event.topic == crate::domain::users::ACCESS_CHANGED_TOPIC
+                && event.aggregate_id == user_id
+        }
+        Err(BroadcastStreamRecvError::Lagged(_)) => true,
+    });
+    let mut concerns = futures_util::stream::select(local, remote);
+    while let Some(concerned) = concerns.next().await {
+        if concerned && !still_allowed().await {
+            return;
         }
     }
+    // Both buses closed: the server is shutting down, which ends the socket anyway.
+    std::future::pending().await
 }
 
 /// Reads the credential from a `connection_init` payload: `authorization` (with or

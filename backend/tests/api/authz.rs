@@ -1159,3 +1159,72 @@ async fn a_deactivated_users_socket_is_closed() {
         );
     }
 }
+
+/// Several servers behind one load balancer: an admin deactivates a manager on one, and
+/// the manager's live feed held by another closes too.
+#[tokio::test]
+async fn a_deactivated_users_socket_on_another_server_is_closed() {
+    let app = spawn_app().await;
+    let other = TestApp::beside(
+        &app,
+        leadflow::startup::spawn(app.config.clone())
+            .await
+            .expect("second server"),
+    );
+    let admin = app.admin_token().await;
+    let boss = app
+        .create_user(&admin, "boss@far.test", "MANAGER", None)
+        .await;
+    let team = team_create(&app, &admin, "West", &boss).await;
+    let rep = app
+        .create_user(&admin, "rep@far.test", "REP", Some(&team))
+        .await;
+    let boss_token = app.user_token("boss@far.test").await;
+    let lead = app
+        .capture_lead(
+            &admin,
+            json!({ "personName": "Far", "email": "far@far.test" }),
+        )
+        .await;
+    assign(&app, &admin, &lead, &rep).await;
+
+    let doc = format!(
+        "subscription {{ assignmentEvents(scope: TEAM, after: \"0\") {{ {FEED_FIELDS} }} }}"
+    );
+    let mut socket = ws_subscribe(&other, Some(&boss_token), &doc, json!({})).await;
+    let backlog = collect_events(&mut socket, Duration::from_secs(10), |e| {
+        e["lead"]["id"] == lead.as_str()
+    })
+    .await;
+    assert!(
+        backlog.iter().any(|e| e["lead"]["id"] == lead.as_str()),
+        "{backlog:?}"
+    );
+
+    let body = app
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { userDeactivate(input: { id: $id }) { userErrors { code } } }",
+            json!({ "id": boss }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["userDeactivate"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    // Silence is not enough: the socket must actually end (a close frame, or the
+    // connection dropped).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "the other server kept the deactivated manager's socket open"
+        );
+        match tokio::time::timeout(Duration::from_millis(500), socket.next()).await {
+            Err(_) | Ok(Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_)))) => {}
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => break,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
