@@ -28,6 +28,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating the folder for the database file {path}"))?;
         }
+        if !database_url.contains("mode=ro") {
+            check_writable(std::path::Path::new(&path))?;
+        }
     }
     let mut options = ConnectOptions::new(database_url.to_string());
     options
@@ -68,6 +71,44 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         db.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
     }
     Ok(db)
+}
+
+/// Refuses to start on a SQLite file that cannot be written (a read-only disk, a file or
+/// folder without write permission), saying so, rather than failing later with SQLite's
+/// "unable to open database file". SQLite also writes its log (`-wal`, `-shm`) beside
+/// the file, so the folder must be writable too.
+fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
+    let advice = "Leadflow stores every lead there: mount the disk read-write, or point \
+                  DATABASE_URL at a writable place";
+    if path.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "the database file {} cannot be written ({e}). {advice}",
+                    path.display()
+                )
+            })?;
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    let probe = folder.join(format!(".leadflow-write-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the folder {} of the database cannot be written ({e}); SQLite keeps its \
+                 write-ahead log beside the database file. {advice}",
+                folder.display()
+            )
+        })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 pub(crate) fn sqlite_path(url: &str) -> Option<String> {

@@ -965,3 +965,73 @@ async fn a_full_disk_under_sqlite_is_reported_clearly_and_loses_nothing() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_read_only_sqlite_disk_stops_the_server_with_a_clear_message_and_keeps_the_data() {
+    leadflow::install_crypto_provider();
+    if in_postgres_pass() {
+        return;
+    }
+    let private_mounts = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "true"])
+        .output();
+    if !private_mounts.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: creating a mount namespace is not permitted here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let db_file = disk.join("leadflow.db");
+    let db_url = format!("sqlite://{}?mode=rwc", db_file.display());
+    create_admin(&db_url, &disk);
+
+    // The disk the database lives on is remounted read-only (a full root partition
+    // remounted by the kernel after an error looks the same), then the server starts.
+    let output = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c"])
+        .arg(format!(
+            "mount --bind '{disk}' '{disk}' && mount -o remount,ro,bind '{disk}' && exec \"$0\" serve",
+            disk = disk.display()
+        ))
+        .arg(env!("CARGO_BIN_EXE_leadflow"))
+        .env("DATABASE_URL", &db_url)
+        .env("LEADFLOW_BIND", format!("127.0.0.1:{}", free_port()))
+        .env("LEADFLOW_DATA_DIR", &disk)
+        .env("LEADFLOW_DIST_DIR", disk.join("no-dist"))
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the server runs");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "the server refused to start: {said}"
+    );
+    assert!(
+        said.contains("cannot be written") && said.contains("Read-only file system"),
+        "the message names the problem: {said}"
+    );
+
+    // Nothing was damaged: back on a writable disk, the same database serves its admin.
+    let db = leadflow::startup::connect(&db_url).await.unwrap();
+    use sea_orm::ConnectionTrait;
+    let check = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "PRAGMA integrity_check",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(check.try_get_by_index::<String>(0).unwrap(), "ok");
+    let users = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT count(*) FROM users",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(users.try_get_by_index::<i64>(0).unwrap(), 1);
+}
