@@ -163,9 +163,44 @@ impl Outage {
     }
 }
 
+/// How an HTTP endpoint answers a failure on its side: when the database is the cause,
+/// 507 (full) or 503 (read-only, disk, unreachable) with the outage's code and words, so
+/// the caller knows nothing was saved and whether to retry; otherwise a plain 500.
+pub fn failure_reply(
+    err: &dyn std::fmt::Display,
+) -> (axum::http::StatusCode, &'static str, &'static str) {
+    use axum::http::StatusCode;
+    match Outage::of(err) {
+        Some(Outage::Full) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            Outage::Full.code(),
+            Outage::Full.message(),
+        ),
+        Some(outage) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            outage.code(),
+            outage.message(),
+        ),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error; try again, and tell your administrator if it persists",
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Outage;
+
+    #[test]
+    fn http_endpoints_answer_outages_with_507_or_503_and_the_rest_with_500() {
+        let status = |text: &str| super::failure_reply(&text).0.as_u16();
+        assert_eq!(status("(code: 13) database or disk is full"), 507);
+        assert_eq!(status("attempt to write a readonly database"), 503);
+        assert_eq!(status("pool timed out while waiting for an open connection"), 503);
+        assert_eq!(status("relation \"leads\" does not exist"), 500);
+    }
 
     #[test]
     fn storage_and_connection_failures_are_told_apart() {

@@ -52,13 +52,9 @@ fn bad(field: &str, message: impl Into<String>) -> Response {
     refuse(StatusCode::BAD_REQUEST, Some(field), "INVALID", message)
 }
 
-fn internal() -> Response {
-    refuse(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        None,
-        "INTERNAL",
-        "internal error; try again",
-    )
+fn internal(err: &dyn std::fmt::Display) -> Response {
+    let (status, code, message) = crate::error::failure_reply(err);
+    refuse(status, None, code, message)
 }
 
 /// A refusal, boxed so the `Result`s that carry one stay small.
@@ -158,14 +154,14 @@ pub async fn widget_csv(
     {
         Err(e) => {
             tracing::error!(error = %e, "analytics export: reading credentials failed");
-            return internal();
+            return internal(&e);
         }
         Ok(Authentication::Authenticated(Principal::User(u))) => {
             match Scope::for_user(&s.app.db, u.id, u.role).await {
                 Ok(scope) => scope,
                 Err(e) => {
                     tracing::error!(error = %e, "analytics export: scope failed");
-                    return internal();
+                    return internal(&e);
                 }
             }
         }
@@ -228,21 +224,21 @@ pub async fn widget_csv(
         }
         Err(e) => {
             tracing::error!(error = %e, "analytics export failed");
-            return internal();
+            return internal(&e);
         }
     };
     let data = match dashboard.widget(&s.app.db, widget).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(error = %e, widget = widget.slug(), "analytics export failed");
-            return internal();
+            return internal(&e);
         }
     };
     let body = match csv_bytes(&data) {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "analytics export: writing CSV failed");
-            return internal();
+            return internal(&e);
         }
     };
     (

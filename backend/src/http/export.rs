@@ -50,6 +50,15 @@ pub struct ExportParams {
     lost_reason: Option<String>,
 }
 
+fn failed(err: &dyn std::fmt::Display) -> Response {
+    let (status, code, message) = crate::error::failure_reply(err);
+    (
+        status,
+        Json(serde_json::json!({ "error": message, "code": code })),
+    )
+        .into_response()
+}
+
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
@@ -168,20 +177,14 @@ pub async fn leads_csv(
     {
         Err(e) => {
             tracing::error!(error = %e, "export: reading credentials failed");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error; try again",
-            );
+            return failed(&e);
         }
         Ok(Authentication::Authenticated(Principal::User(u))) => {
             match Visibility::for_user(&s.app.db, u.id, u.role).await {
                 Ok(v) => v,
                 Err(e) => {
                     tracing::error!(error = %e, "export: visibility failed");
-                    return refuse(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal error; try again",
-                    );
+                    return failed(&e);
                 }
             }
         }
@@ -261,10 +264,7 @@ pub async fn leads_csv(
         Ok((rows, _)) => rows.into_iter().map(|u| (u.id, u.email)).collect(),
         Err(e) => {
             tracing::error!(error = %e, "export: loading owners failed");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error; try again",
-            );
+            return failed(&e);
         }
     };
     let db = s.app.db.clone();

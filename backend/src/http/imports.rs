@@ -34,11 +34,8 @@ fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response
 
 fn internal(err: impl std::fmt::Display) -> Response {
     tracing::error!(error = %err, "import request failed");
-    error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL",
-        "internal error; try again, and tell your administrator if it persists",
-    )
+    let (status, code, message) = crate::error::failure_reply(&err);
+    error(status, code, message)
 }
 
 /// The signed-in importer, or the response refusing the request.

@@ -35,6 +35,15 @@ pub struct TrackRequest {
     properties: Option<serde_json::Value>,
 }
 
+fn failed(err: &dyn std::fmt::Display) -> Response {
+    let (status, code, message) = crate::error::failure_reply(err);
+    (
+        status,
+        Json(serde_json::json!({ "ok": false, "error": message, "code": code })),
+    )
+        .into_response()
+}
+
 fn reply(status: StatusCode, message: &str) -> Response {
     (
         status,
@@ -78,10 +87,7 @@ pub async fn track(
             Ok(auth) => auth,
             Err(e) => {
                 tracing::error!(error = %e, "tracking: reading credentials failed");
-                return reply(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal error; try again",
-                );
+                return failed(&e);
             }
         };
         let key = match auth {
@@ -163,10 +169,7 @@ pub async fn track(
         }
         Err(e) => {
             tracing::error!(error = %e, "tracking failed");
-            reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error; try again",
-            )
+            failed(&e)
         }
     }
 }
