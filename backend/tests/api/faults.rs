@@ -1035,3 +1035,138 @@ async fn a_read_only_sqlite_disk_stops_the_server_with_a_clear_message_and_keeps
         .unwrap();
     assert_eq!(users.try_get_by_index::<i64>(0).unwrap(), 1);
 }
+
+/// The import's progress as the importer's screen shows it.
+async fn import_job(client: &reqwest::Client, base: &str, token: &str, id: &str) -> Value {
+    let body = gql(
+        client,
+        base,
+        token,
+        "query($id: ID!) { importJob(id: $id) { status totalRows rowsDone rowsCreated rowsFailed } }",
+        json!({ "id": id }),
+    )
+    .await;
+    body["data"]["importJob"].clone()
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_import_resumes_with_every_row_once() {
+    leadflow::install_crypto_provider();
+    if in_postgres_pass() {
+        return;
+    }
+    const ROWS: usize = 3000;
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("leadflow.db").display()
+    );
+    let password = create_admin(&db_url, dir.path());
+    let mut server = start(&db_url, dir.path()).await;
+    let client = reqwest::Client::new();
+    let token = admin_token(&client, &server.base, &password).await;
+
+    let mut csv = String::from("姓名,邮箱,手机,公司\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!(
+            "客户{i},kill{i}@import.example.com,1390000{i:04},公司{i}\n"
+        ));
+    }
+    let uploaded: Value = client
+        .post(format!("{}/imports/upload", server.base))
+        .query(&[("fileName", "trade-show.csv")])
+        .bearer_auth(&token)
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = uploaded["uploadId"]
+        .as_str()
+        .expect("an upload id")
+        .to_string();
+    let started = gql(
+        &client,
+        &server.base,
+        &token,
+        "mutation($input: ImportStartInput!) { importStart(input: $input) { userErrors { message } } }",
+        json!({ "input": { "uploadId": id, "dedupPolicy": "MERGE", "mapping": [
+            { "column": 0, "field": "personName" },
+            { "column": 1, "field": "email" },
+            { "column": 2, "field": "phone" },
+            { "column": 3, "field": "company" }
+        ] } }),
+    )
+    .await;
+    assert_eq!(
+        started["data"]["importStart"]["userErrors"],
+        json!([]),
+        "{started}"
+    );
+
+    // SIGKILL once some chunks are committed, mid-way.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let before = loop {
+        let j = import_job(&client, &server.base, &token, &id).await;
+        if j["rowsDone"].as_i64().unwrap_or(0) > 0 {
+            break j;
+        }
+        assert!(std::time::Instant::now() < deadline, "no progress: {j}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert_ne!(before["status"], "DONE", "killed mid-way: {before}");
+
+    // A new server takes the import over once the dead one's lease runs out.
+    let server = start(&db_url, dir.path()).await;
+    let token = admin_token(&client, &server.base, &password).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let done = loop {
+        let j = import_job(&client, &server.base, &token, &id).await;
+        if j["status"] == "DONE" || j["status"] == "FAILED" {
+            break j;
+        }
+        assert!(std::time::Instant::now() < deadline, "not finished: {j}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done["status"], "DONE", "{done}");
+    assert_eq!(done["totalRows"], ROWS, "{done}");
+    assert_eq!(done["rowsDone"], ROWS, "{done}");
+    assert_eq!(done["rowsCreated"], ROWS, "{done}");
+    assert_eq!(done["rowsFailed"], 0, "{done}");
+
+    // Every row is a lead once, with one capture event.
+    let db = leadflow::startup::connect(&db_url).await.unwrap();
+    use sea_orm::ConnectionTrait;
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT count(*) FROM leads WHERE email LIKE '%@import.example.com'").await,
+        ROWS as i64
+    );
+    assert_eq!(
+        count("SELECT count(DISTINCT email) FROM leads WHERE email LIKE '%@import.example.com'")
+            .await,
+        ROWS as i64
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM lead_events WHERE kind = 'captured'").await,
+        ROWS as i64,
+        "one capture event per row"
+    );
+}
