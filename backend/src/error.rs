@@ -198,7 +198,10 @@ mod tests {
         let status = |text: &str| super::failure_reply(&text).0.as_u16();
         assert_eq!(status("(code: 13) database or disk is full"), 507);
         assert_eq!(status("attempt to write a readonly database"), 503);
-        assert_eq!(status("pool timed out while waiting for an open connection"), 503);
+        assert_eq!(
+            status("pool timed out while waiting for an open connection"),
+            503
+        );
         assert_eq!(status("relation \"leads\" does not exist"), 500);
     }
 

@@ -25,6 +25,7 @@ mod m20261122_000018_journeys;
 mod m20261122_000019_analytics;
 mod m20261122_000020_lead_region_industry_index;
 mod m20261122_000021_lead_province_stage_index;
+mod m20261122_000022_lead_province_score_index;
 
 /// The text the PostgreSQL search index covers; lead searches spell it exactly so.
 pub use m20261122_000016_lead_search::PG_SEARCH_EXPR;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000019_analytics::Migration),
             Box::new(m20261122_000020_lead_region_industry_index::Migration),
             Box::new(m20261122_000021_lead_province_stage_index::Migration),
+            Box::new(m20261122_000022_lead_province_score_index::Migration),
         ]
     }
 }
