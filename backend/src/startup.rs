@@ -46,7 +46,15 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         // A 16 MiB page cache per connection (SQLite's default is 2 MiB): list indexes
         // and bulk re-scores of a large lead table stay in memory instead of re-reading
         // the file page by page.
-        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-16384"))
+        //
+        // SQLite has one writer at a time: a write waits for the lock up to 20 s (the
+        // driver's default is 5 s) rather than fail, so a burst of captures arriving
+        // while an import commits a chunk queues instead of erroring; the request timeout
+        // (30 s) still bounds the wait.
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.pragma("cache_size", "-16384")
+                .busy_timeout(Duration::from_secs(20))
+        })
         // A connection must come back to the pool outside any transaction. When SQLite
         // has already undone a transaction itself (it does on a full disk or an I/O
         // error), the driver's own ROLLBACK fails and it keeps counting the transaction
