@@ -6,11 +6,13 @@
 //! - [`server`]: the release server as a child process (cold start, memory);
 //! - [`api`] and [`load`]: clients as users are, closed- and open-loop load, bounded;
 //! - [`baseline`]: the bare axum handler;
+//! - [`journey`]: a journey with every lead enrolled and due, and its set-based SQL baseline;
 //! - [`run`]: the measurements and the markdown report; [`stats`]: percentiles and ratios.
 
 pub mod api;
 pub mod baseline;
 pub mod data;
+pub mod journey;
 pub mod load;
 pub mod rng;
 pub mod run;
