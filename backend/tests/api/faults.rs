@@ -795,6 +795,29 @@ async fn a_postgres_restart_under_load_fails_requests_cleanly_and_the_server_rec
     server.child.wait().unwrap();
 }
 
+/// A folder for a server's database that a test can mount its own disk over, inside a
+/// private mount namespace: the temporary directory, the folder, the database file and
+/// its URL. `None` when mount namespaces are not permitted here.
+fn private_disk() -> Option<(
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+)> {
+    let private_mounts = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "true"])
+        .output();
+    if !private_mounts.is_ok_and(|o| o.status.success()) {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let db_file = disk.join("leadflow.db");
+    let db_url = format!("sqlite://{}?mode=rwc", db_file.display());
+    Some((dir, disk, db_file, db_url))
+}
+
 /// Runs `script` with `sh` inside the mount namespace of process `pid`.
 fn in_namespace_of(pid: u32, script: &str) -> std::process::Output {
     Command::new("nsenter")
@@ -811,18 +834,10 @@ async fn a_full_disk_under_sqlite_is_reported_clearly_and_loses_nothing() {
     }
     // The server runs in a mount namespace of its own, its data on a small disk (a tmpfs)
     // that only it sees and that goes away with it.
-    let private_mounts = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "true"])
-        .output();
-    if !private_mounts.is_ok_and(|o| o.status.success()) {
+    let Some((dir, disk, db_file, db_url)) = private_disk() else {
         eprintln!("skipped: creating a mount namespace is not permitted here");
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let disk = dir.path().join("disk");
-    std::fs::create_dir(&disk).unwrap();
-    let db_file = disk.join("leadflow.db");
-    let db_url = format!("sqlite://{}?mode=rwc", db_file.display());
+    };
     let admin_out = dir.path().join("admin.txt");
     let mut command = Command::new("unshare");
     command
@@ -972,18 +987,10 @@ async fn a_read_only_sqlite_disk_stops_the_server_with_a_clear_message_and_keeps
     if in_postgres_pass() {
         return;
     }
-    let private_mounts = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "true"])
-        .output();
-    if !private_mounts.is_ok_and(|o| o.status.success()) {
+    let Some((_dir, disk, _db_file, db_url)) = private_disk() else {
         eprintln!("skipped: creating a mount namespace is not permitted here");
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let disk = dir.path().join("disk");
-    std::fs::create_dir(&disk).unwrap();
-    let db_file = disk.join("leadflow.db");
-    let db_url = format!("sqlite://{}?mode=rwc", db_file.display());
+    };
     create_admin(&db_url, &disk);
 
     // The disk the database lives on is remounted read-only (a full root partition

@@ -498,37 +498,49 @@ mod tests {
         }
     }
 
-    /// Writes the definition seeds from the definitions the product ships with. Run by
-    /// hand after a definition's shape changes:
-    /// `cargo test -p leadflow-fuzz -- --ignored write_definition_seeds`.
+    /// The definition seeds are the definitions the product ships with (the starter
+    /// scoring model, the "re-activate sleeping leads" journey, the default pipeline), so
+    /// a change to their shape shows here. `LEADFLOW_WRITE_SEEDS=1 cargo test -p
+    /// leadflow-fuzz` rewrites them.
     #[test]
-    #[ignore]
-    fn write_definition_seeds() {
+    fn definition_seeds_are_the_shipped_definitions() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/definitions");
-        let write = |name: &str, kind: u8, json: String| {
+        let shipped = [
+            (
+                "scoring-starter",
+                0u8,
+                serde_json::to_string_pretty(&ScoringModel::starter()).unwrap(),
+            ),
+            (
+                "journey-reactivate",
+                3,
+                serde_json::to_string_pretty(&JourneyDefinition::reactivate_sleeping(
+                    30,
+                    "welcome",
+                    "follow-up",
+                ))
+                .unwrap(),
+            ),
+            (
+                "pipeline-default",
+                4,
+                serde_json::to_string_pretty(&leadflow_shared::pipeline::default_stages()).unwrap(),
+            ),
+        ];
+        let write = std::env::var("LEADFLOW_WRITE_SEEDS").is_ok_and(|v| v == "1");
+        for (name, kind, json) in shipped {
             let mut bytes = vec![kind];
             bytes.extend_from_slice(json.as_bytes());
-            std::fs::write(dir.join(name), bytes).unwrap();
-        };
-        write(
-            "scoring-starter",
-            0,
-            serde_json::to_string_pretty(&ScoringModel::starter()).unwrap(),
-        );
-        write(
-            "journey-reactivate",
-            3,
-            serde_json::to_string_pretty(&JourneyDefinition::reactivate_sleeping(
-                30,
-                "welcome",
-                "follow-up",
-            ))
-            .unwrap(),
-        );
-        write(
-            "pipeline-default",
-            4,
-            serde_json::to_string_pretty(&leadflow_shared::pipeline::default_stages()).unwrap(),
-        );
+            let path = dir.join(name);
+            if write {
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            assert_eq!(
+                std::fs::read(&path).ok(),
+                Some(bytes),
+                "{} is out of date: LEADFLOW_WRITE_SEEDS=1 cargo test -p leadflow-fuzz",
+                path.display()
+            );
+        }
     }
 }
