@@ -111,37 +111,11 @@ async fn a_server_killed_mid_burst_keeps_every_acknowledged_capture_once() {
         "sqlite://{}?mode=rwc",
         dir.path().join("leadflow.db").display()
     );
-    let created = Command::new(env!("CARGO_BIN_EXE_leadflow"))
-        .args(["create-admin", "--email", "ops@example.com"])
-        .env("DATABASE_URL", &db_url)
-        .env("LEADFLOW_DATA_DIR", dir.path())
-        .output()
-        .unwrap();
-    assert!(created.status.success());
-    let password = String::from_utf8_lossy(&created.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Password (shown once): "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = create_admin(&db_url, dir.path());
 
     let mut server = start(&db_url, dir.path()).await;
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{}/graphql", server.base))
-        .json(&json!({ "query": format!(
-            "mutation {{ login(input: {{ email: \"ops@example.com\", password: \"{password}\" }}) {{ accessToken }} }}"
-        ) }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = admin_token(&client, &server.base, &password).await;
 
     // 8 clients capture 400 leads as fast as they can; the server is killed midway.
     const LEADS: usize = 400;
@@ -261,19 +235,7 @@ async fn a_server_killed_while_a_journey_emails_sends_every_email_once() {
         "sqlite://{}?mode=rwc",
         dir.path().join("leadflow.db").display()
     );
-    let created = Command::new(env!("CARGO_BIN_EXE_leadflow"))
-        .args(["create-admin", "--email", "ops@example.com"])
-        .env("DATABASE_URL", &db_url)
-        .env("LEADFLOW_DATA_DIR", dir.path())
-        .output()
-        .unwrap();
-    assert!(created.status.success());
-    let password = String::from_utf8_lossy(&created.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Password (shown once): "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let password = create_admin(&db_url, dir.path());
     let env = [
         ("LEADFLOW_SMTP_HOST", "127.0.0.1".to_string()),
         ("LEADFLOW_SMTP_PORT", sink.port.to_string()),
@@ -285,18 +247,7 @@ async fn a_server_killed_while_a_journey_emails_sends_every_email_once() {
     ];
     let mut server = start_with(&db_url, dir.path(), &env).await;
     let client = reqwest::Client::new();
-    let login = gql(
-        &client,
-        &server.base,
-        "",
-        "mutation($p: String!) { login(input: { email: \"ops@example.com\", password: $p }) { accessToken } }",
-        json!({ "p": password }),
-    )
-    .await;
-    let token = login["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{login}"))
-        .to_string();
+    let token = admin_token(&client, &server.base, &password).await;
 
     // A journey that emails every lead tagged "expo" once.
     let template = gql(
