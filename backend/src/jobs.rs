@@ -26,7 +26,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
@@ -244,10 +244,7 @@ impl Runner {
     async fn claim(&self) -> Result<Option<Job>, DbErr> {
         let db = &self.state.db;
         let backend = db.get_database_backend();
-        let txn = match backend {
-            DbBackend::Sqlite => crate::domain::begin_write(db).await?,
-            _ => db.begin().await?,
-        };
+        let txn = crate::domain::begin_write(db).await?;
         // Leases are real time; what is due follows the server's clock.
         let now = Utc::now();
         let kinds: Vec<&str> = self.handlers.keys().copied().collect();
@@ -336,6 +333,8 @@ impl Runner {
     }
 
     async fn renew(&self, id: Uuid) -> Result<(), DbErr> {
+        // In the write queue, as every write of this process.
+        let txn = crate::domain::begin_write(&self.state.db).await?;
         let result = job::Entity::update_many()
             .col_expr(
                 job::Column::LockedUntil,
@@ -343,8 +342,9 @@ impl Runner {
             )
             .filter(job::Column::Id.eq(id))
             .filter(job::Column::LockedBy.eq(self.id))
-            .exec(&self.state.db)
+            .exec(&txn)
             .await?;
+        txn.commit().await?;
         if result.rows_affected == 0 {
             tracing::warn!(job_id = %id, "lost the lease of a running job to another worker");
         }
@@ -379,11 +379,13 @@ impl Runner {
                 update = update.col_expr(job::Column::LastError, Expr::value(Some(message)));
             }
         }
+        let txn = crate::domain::begin_write(&self.state.db).await?;
         update
             .filter(job::Column::Id.eq(job.id))
             .filter(job::Column::LockedBy.eq(self.id))
-            .exec(&self.state.db)
+            .exec(&txn)
             .await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -42,17 +42,26 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(15))
-        .sqlx_logging(false)
-        // A 16 MiB page cache per connection (SQLite's default is 2 MiB): list indexes
-        // and bulk re-scores of a large lead table stay in memory instead of re-reading
-        // the file page by page.
+        // Every statement at debug level (`RUST_LOG=sqlx=debug` shows what a request
+        // runs and how long each took); statements slower than a second at warn.
+        .sqlx_logging(true)
+        .sqlx_logging_level(tracing::log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(
+            tracing::log::LevelFilter::Warn,
+            Duration::from_secs(1),
+        )
+        // A 4 MiB page cache per connection (SQLite's default is 2 MiB). Bigger does not
+        // pay: in WAL mode a connection drops its whole cache whenever another one has
+        // committed since its last read, which under captures is every request, and the
+        // operating system caches the file anyway. At 16 MiB the eight connections held
+        // up to 128 MiB and spent their time freeing pages (measured in BENCHMARKS.md).
         //
         // SQLite has one writer at a time: a write waits for the lock up to 20 s (the
         // driver's default is 5 s) rather than fail, so a burst of captures arriving
         // while an import commits a chunk queues instead of erroring; the request timeout
         // (30 s) still bounds the wait.
         .map_sqlx_sqlite_opts(|opts| {
-            opts.pragma("cache_size", "-16384")
+            opts.pragma("cache_size", "-4096")
                 .busy_timeout(Duration::from_secs(20))
         })
         // A connection must come back to the pool outside any transaction. When SQLite

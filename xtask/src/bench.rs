@@ -40,6 +40,8 @@ pub struct Options {
     /// Leads per dataset; by default 5,000 (quick) or 50,000 and 1,000,000.
     pub sizes: Option<Vec<u64>>,
     pub seed: Option<u64>,
+    /// Only some measurements (`--only capture,list`), for profiling one of them.
+    pub only: Option<String>,
 }
 
 impl Options {
@@ -52,7 +54,8 @@ impl Options {
     }
 }
 
-/// Parses `[--quick] [--db sqlite|postgres|both] [--sizes 50000,1000000] [--seed N]`.
+/// Parses `[--quick] [--db sqlite|postgres|both] [--sizes 50000,1000000] [--seed N]
+/// [--only list,capture,...]` (the harness checks the names).
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter();
@@ -92,6 +95,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
                 options.sizes = Some(sizes);
             }
             "--seed" => options.seed = Some(value()?.parse().context("--seed takes a number")?),
+            "--only" => options.only = Some(value()?),
             other => bail!("unknown option `{other}`"),
         }
     }
@@ -167,6 +171,9 @@ pub fn run(options: &Options, command_line: &str) -> Result<ExitCode> {
     if let Some(seed) = options.seed {
         harness.arg("--seed").arg(seed.to_string());
     }
+    if let Some(only) = &options.only {
+        harness.arg("--only").arg(only);
+    }
     if options.db.sqlite() {
         harness.arg("--sqlite");
     }
@@ -240,6 +247,10 @@ mod tests {
         assert_eq!(sized.db, Databases::Postgres);
         assert_eq!(sized.sizes(), vec![50_000, 1_000_000]);
         assert_eq!(sized.seed, Some(7));
+        assert_eq!(
+            parse_line("--only capture,list").unwrap().only.as_deref(),
+            Some("capture,list")
+        );
         assert!(!sized.db.sqlite() && sized.db.postgres());
         assert!(Databases::Both.sqlite() && Databases::Both.postgres());
     }

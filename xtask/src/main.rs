@@ -36,7 +36,8 @@ commands:
   bench [--quick] [--db sqlite|postgres|both] [--sizes 50000,1000000] [--seed N]
                                   seeded data, the release server under load, baselines in the
                                   same run; writes target/bench/results.md (--quick: 5k leads,
-                                  short runs, to catch crashes only)
+                                  short runs, to catch crashes only; --only capture,list,...:
+                                  some measurements, for profiling)
   fuzz [--seconds N] [--target T] build the fuzz targets (shared/fuzz) with coverage and run
                                   each under libFuzzer for N seconds (default 60); targets:
                                   normalize, csv_import, definitions, form_post

@@ -353,7 +353,15 @@ pub async fn capture(
     }
     let clean = validate(&input).map_err(DomainError::Invalid)?;
     let principal = principal(actor);
-    let result = capture_once(db, actor, &clean, input.origin.as_ref(), &principal, key).await;
+    let result = super::memo::scope(capture_once(
+        db,
+        actor,
+        &clean,
+        input.origin.as_ref(),
+        &principal,
+        key,
+    ))
+    .await;
     match (result, key) {
         // Two retries raced; the other one won. Answer with its result.
         (Err(DomainError::Db(e)), Some(key)) if is_unique_violation(&e) => {

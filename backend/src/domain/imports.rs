@@ -1006,7 +1006,7 @@ pub async fn run_job(
         Some(ImportStatus::Queued | ImportStatus::Running) => {}
         _ => return Ok(()),
     }
-    match run(db, events, config, import).await {
+    match super::memo::scope(run(db, events, config, import)).await {
         Ok(()) => Ok(()),
         Err(RunError::Fatal(why)) => {
             tracing::error!(%import_id, error = %why, "import failed");
@@ -1134,6 +1134,8 @@ async fn run(
             i64::try_from(after.line()).unwrap_or(i64::MAX),
         );
         let txn = begin_write(db).await?;
+        // The configuration is read afresh for each chunk, then once for all its rows.
+        super::memo::forget();
         let mut tally = Tally::default();
         let mut errors = Vec::new();
         for row in &rows {

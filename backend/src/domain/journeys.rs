@@ -816,29 +816,47 @@ pub(crate) async fn on_signal(
     if signals.is_empty() || l.merged_into.is_some() {
         return Ok(());
     }
-    let active = journey_row::Entity::find()
-        .filter(journey_row::Column::Status.eq(JourneyStatus::Active.as_str()))
-        .all(db)
-        .await?;
-    for j in active {
-        let Some(v) = j.active_version else { continue };
-        let Some(version) = journey_version::Entity::find()
-            .filter(journey_version::Column::JourneyId.eq(j.id))
-            .filter(journey_version::Column::Version.eq(v))
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
+    for (_, version) in active_versions(db).await?.iter() {
+        let Some(version) = version else { continue };
         let Ok(def) = serde_json::from_value::<JourneyDefinition>(version.definition.clone())
         else {
             continue;
         };
         if signals.iter().any(|s| matches(&def.trigger, l, s)) {
-            enrol(db, &version, l, now).await?;
+            enrol(db, version, l, now).await?;
         }
     }
     Ok(())
+}
+
+/// The active journeys, each with its active version.
+async fn active_versions(
+    db: &impl ConnectionTrait,
+) -> DomainResult<std::sync::Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>> {
+    if let Some(known) = super::memo::recall(|m| &m.journeys) {
+        return Ok(known);
+    }
+    let active = journey_row::Entity::find()
+        .filter(journey_row::Column::Status.eq(JourneyStatus::Active.as_str()))
+        .all(db)
+        .await?;
+    let mut found = Vec::with_capacity(active.len());
+    for j in active {
+        let version = match j.active_version {
+            None => None,
+            Some(v) => {
+                journey_version::Entity::find()
+                    .filter(journey_version::Column::JourneyId.eq(j.id))
+                    .filter(journey_version::Column::Version.eq(v))
+                    .one(db)
+                    .await?
+            }
+        };
+        found.push((j, version));
+    }
+    let found = std::sync::Arc::new(found);
+    super::memo::keep(|m| &mut m.journeys, found.clone());
+    Ok(found)
 }
 
 /// Enrols one lead in one version; `false` when it is already in that journey or has

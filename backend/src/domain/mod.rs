@@ -29,6 +29,8 @@ pub mod teams;
 mod timeline;
 pub mod tracking;
 pub mod users;
+mod memo;
+mod writer;
 
 use uuid::Uuid;
 
@@ -130,16 +132,4 @@ pub(crate) fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     )
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of
-/// failing with "database is locked" when a read lock cannot be upgraded.
-pub(crate) async fn begin_write(
-    db: &sea_orm::DatabaseConnection,
-) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    use sea_orm::TransactionTrait;
-    db.begin_with_options(sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
-}
+pub(crate) use writer::begin_write;

@@ -93,6 +93,17 @@ static CURRENT: Mutex<Option<(Uuid, Arc<PredictiveModel>)>> = Mutex::new(None);
 pub async fn latest(
     db: &impl ConnectionTrait,
 ) -> DomainResult<Option<(predictive_model::Model, Arc<PredictiveModel>)>> {
+    if let Some(known) = super::memo::recall(|m| &m.predictive) {
+        return Ok(known);
+    }
+    let found = latest_uncached(db).await?;
+    super::memo::keep(|m| &mut m.predictive, found.clone());
+    Ok(found)
+}
+
+async fn latest_uncached(
+    db: &impl ConnectionTrait,
+) -> DomainResult<Option<(predictive_model::Model, Arc<PredictiveModel>)>> {
     let Some(row) = predictive_model::Entity::find()
         .order_by_desc(predictive_model::Column::TrainedAt)
         .order_by_desc(predictive_model::Column::Id)

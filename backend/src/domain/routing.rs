@@ -10,6 +10,7 @@
 //! twice and none is skipped.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use leadflow_shared::routing::{
@@ -41,6 +42,15 @@ pub struct Config {
 
 /// The newest saved rules, or the default (everything to the pool).
 pub async fn current(db: &impl ConnectionTrait) -> DomainResult<Config> {
+    if let Some(known) = super::memo::recall(|m| &m.routing) {
+        return Ok(known);
+    }
+    let found = current_uncached(db).await?;
+    super::memo::keep(|m| &mut m.routing, found.clone());
+    Ok(found)
+}
+
+async fn current_uncached(db: &impl ConnectionTrait) -> DomainResult<Config> {
     let row = routing_config::Entity::find()
         .order_by_desc(routing_config::Column::Version)
         .one(db)
@@ -223,8 +233,18 @@ pub async fn team_state(
     rotations: BTreeMap<String, Rotation>,
     passed_over: Option<Uuid>,
 ) -> DomainResult<TeamState> {
-    let users = user::Entity::find().all(db).await?;
-    let teams = team::Entity::find().all(db).await?;
+    let people = match super::memo::recall(|m| &m.people) {
+        Some(known) => known,
+        None => {
+            let read = Arc::new((
+                user::Entity::find().all(db).await?,
+                team::Entity::find().all(db).await?,
+            ));
+            super::memo::keep(|m| &mut m.people, read.clone());
+            read
+        }
+    };
+    let (users, teams) = (&people.0, &people.1);
     let loads = open_loads(db).await?;
     let reps = users
         .iter()

@@ -97,6 +97,17 @@ static COMPILED: Mutex<Option<(Uuid, Arc<CompiledModel>)>> = Mutex::new(None);
 pub async fn active(
     db: &impl ConnectionTrait,
 ) -> DomainResult<Option<(scoring_model::Model, Arc<CompiledModel>)>> {
+    if let Some(known) = super::memo::recall(|m| &m.scoring) {
+        return Ok(known);
+    }
+    let found = active_uncached(db).await?;
+    super::memo::keep(|m| &mut m.scoring, found.clone());
+    Ok(found)
+}
+
+async fn active_uncached(
+    db: &impl ConnectionTrait,
+) -> DomainResult<Option<(scoring_model::Model, Arc<CompiledModel>)>> {
     let Some(row) = scoring_model::Entity::find()
         .filter(scoring_model::Column::Status.eq(ModelStatus::Active.as_str()))
         .one(db)
@@ -326,6 +337,51 @@ async fn apply_score(
         .await?;
     }
     Ok((l, true))
+}
+
+/// Writes new scores onto many leads with one statement (an `UPDATE … FROM (VALUES …)`
+/// both databases understand): a re-score run of a million leads otherwise spends its
+/// time on a million single-row updates. Stages and versions stay as they are.
+async fn write_scores(
+    db: &impl ConnectionTrait,
+    scores: &[(Uuid, leadflow_shared::scoring::Score)],
+) -> DomainResult<()> {
+    if scores.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(scores.len() * 4);
+    let mut rows = Vec::with_capacity(scores.len());
+    for (id, score) in scores {
+        let at = values.len();
+        let row = match backend {
+            sea_orm::DbBackend::Postgres => format!(
+                "(${}::uuid, ${}::int, ${}::int, ${}::int)",
+                at + 1,
+                at + 2,
+                at + 3,
+                at + 4
+            ),
+            _ => "(?, ?, ?, ?)".to_string(),
+        };
+        rows.push(row);
+        values.extend([
+            (*id).into(),
+            score.fit.into(),
+            score.engagement.into(),
+            score.total.into(),
+        ]);
+    }
+    let sql = format!(
+        "UPDATE leads SET fit_score = v.column2, engagement_score = v.column3, \
+         total_score = v.column4 FROM (VALUES {}) AS v WHERE leads.id = v.column1",
+        rows.join(", ")
+    );
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Re-scores one lead inside the caller's transaction, after whatever changed it.
@@ -611,12 +667,27 @@ pub async fn run_rescore(
         let inputs = inputs(&txn, &batch).await?;
         let mut changed = 0i64;
         let count = batch.len() as i64;
+        // Scores that merely move are written together; a lead that qualifies as MQL
+        // takes the one-lead path, which also records and announces the move.
+        let mut moved = Vec::new();
         for (l, (lead_input, lead_events)) in batch.into_iter().zip(inputs) {
             let score = model.score(&lead_input, &lead_events, now);
-            if apply_score(&txn, l, score, run.model_version, now).await?.1 {
+            let qualifies = score.is_mql
+                && matches!(
+                    LeadStage::parse(&l.stage),
+                    Some(LeadStage::Lead | LeadStage::Recycled) | None
+                );
+            if qualifies {
+                apply_score(&txn, l, score, run.model_version, now).await?;
+                changed += 1;
+            } else if (l.fit_score, l.engagement_score, l.total_score)
+                != (score.fit, score.engagement, score.total)
+            {
+                moved.push((l.id, score));
                 changed += 1;
             }
         }
+        write_scores(&txn, &moved).await?;
         let (done, total_changed) = (run.done + count, run.changed + changed);
         let mut m = run.into_active_model();
         m.done = Set(done);

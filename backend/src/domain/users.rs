@@ -8,7 +8,7 @@ use leadflow_shared::normalize::Email;
 use leadflow_shared::{Role, UserErrorCode};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -324,7 +324,7 @@ pub async fn update_user(
 /// it holds, not only the server that made the change.
 pub const ACCESS_CHANGED_TOPIC: &str = "user.access_changed";
 
-async fn announce_access(txn: &DatabaseTransaction, user: &user::Model) -> DomainResult<()> {
+async fn announce_access(txn: &impl ConnectionTrait, user: &user::Model) -> DomainResult<()> {
     super::timeline::announce(
         ACCESS_CHANGED_TOPIC,
         user.id,

@@ -38,7 +38,29 @@ pub struct Options {
     /// Leads per dataset; the first size also gets the capture, feed and import measurements.
     pub sizes: Vec<u64>,
     pub seed: u64,
+    /// Only these measurements (`list`, `capture`, `feed`, `import`, `dashboards`,
+    /// `rescore`, `journey`, `wasm`); all when empty. For profiling one of them.
+    pub only: Vec<String>,
 }
+
+impl Options {
+    /// Whether the measurement `what` is part of this run.
+    pub fn wants(&self, what: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == what)
+    }
+}
+
+/// The measurements `--only` accepts.
+pub const MEASUREMENTS: [&str; 8] = [
+    "list",
+    "capture",
+    "feed",
+    "import",
+    "dashboards",
+    "rescore",
+    "journey",
+    "wasm",
+];
 
 /// How hard each measurement pushes.
 #[derive(Clone, Copy, Debug)]
@@ -313,7 +335,9 @@ pub async fn run(options: &Options) -> Result<Report> {
                 .with_context(|| format!("{} with {size} leads", dbs.label()))?;
         }
     }
-    bench.wasm_size()?;
+    if options.wants("wasm") {
+        bench.wasm_size()?;
+    }
     bench.targets();
     Ok(report)
 }
@@ -443,16 +467,27 @@ impl Bench<'_> {
             None,
         );
 
-        self.lead_list(label, size, &url, &api, &admin).await?;
-        if first {
+        let wants = |what: &str| self.options.wants(what);
+        if wants("list") {
+            self.lead_list(label, size, &url, &api, &admin).await?;
+        }
+        if first && wants("capture") {
             self.captures(label, size, data, &api, &admin, &scratch_db, &scratch_dir)
                 .await?;
+        }
+        if first && wants("feed") {
             self.feed(label, size, data, &server, &api, &admin).await?;
+        }
+        if first && wants("import") {
             self.import(label, size, data, &api, &admin, &scratch_db, &scratch_dir)
                 .await?;
         }
-        self.dashboards(label, size, &url, &api, &admin).await?;
-        self.rescore(label, size, &url, &api, &admin).await?;
+        if wants("dashboards") {
+            self.dashboards(label, size, &url, &api, &admin).await?;
+        }
+        if wants("rescore") {
+            self.rescore(label, size, &url, &api, &admin).await?;
+        }
         let memory = server.memory()?;
         self.report.row(
             label,
@@ -462,6 +497,11 @@ impl Bench<'_> {
             format!("idle {:.0} MiB", idle.rss_mib),
             ratio(memory.peak_mib, idle.rss_mib),
         );
+        if !self.options.wants("journey") {
+            server.stop()?;
+            scratch_db.close().await?;
+            return Ok(());
+        }
         let journey_id = self.create_journey(&api, &admin).await?;
         server.stop()?;
         scratch_db.close().await?;

@@ -5,6 +5,7 @@
 //! ```text
 //! leadflow-bench --server PATH --work DIR --dist DIR --out FILE
 //!                [--quick] [--sqlite] [--postgres ADMIN_URL] [--sizes 50000,1000000] [--seed N]
+//!                [--only list,capture,feed,import,dashboards,rescore,journey,wasm]
 //! ```
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ fn parse(args: &[String]) -> Result<(Options, PathBuf)> {
         postgres: None,
         sizes: vec![50_000],
         seed: 20_261_122,
+        only: Vec::new(),
     };
     let mut out = PathBuf::from("target/bench/results.md");
     let mut args = args.iter();
@@ -43,6 +45,17 @@ fn parse(args: &[String]) -> Result<(Options, PathBuf)> {
                     .map(|s| s.trim().replace('_', "").parse::<u64>())
                     .collect::<Result<_, _>>()
                     .context("--sizes takes numbers, e.g. 50000,1000000")?;
+            }
+            "--only" => {
+                for what in value()?.split(',').map(str::trim) {
+                    if !run::MEASUREMENTS.contains(&what) {
+                        bail!(
+                            "--only `{what}`: expected some of {}",
+                            run::MEASUREMENTS.join(", ")
+                        );
+                    }
+                    options.only.push(what.to_string());
+                }
             }
             other => bail!("unknown option `{other}`"),
         }

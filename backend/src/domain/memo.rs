@@ -1,0 +1,57 @@
+//! What one capture, or one chunk of an import, reads once instead of once per step.
+//!
+//! A capture scores, predicts, routes and checks the nurture journeys, and each of
+//! those read the configuration they work with: the active scoring model, the newest
+//! predictive model, the routing rules, the users and teams, the active journeys. An
+//! import does all of that for every row. Inside a [`scope`] each of them is read from
+//! the database the first time only; what changes while leads come in — the owners'
+//! loads, the rotations, the leads themselves — is never kept.
+//!
+//! Outside a scope nothing is kept, so a code path that changes the configuration
+//! (and is never run inside a scope) always reads what it wrote.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::Arc;
+
+use leadflow_shared::predict::PredictiveModel;
+use leadflow_shared::scoring::CompiledModel;
+
+use crate::entity::{
+    journey as journey_row, journey_version, predictive_model, scoring_model, team, user,
+};
+
+/// The configuration read so far in this scope; `None`: not read yet.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub scoring: Option<Option<(scoring_model::Model, Arc<CompiledModel>)>>,
+    pub predictive: Option<Option<(predictive_model::Model, Arc<PredictiveModel>)>>,
+    pub routing: Option<super::routing::Config>,
+    pub people: Option<Arc<(Vec<user::Model>, Vec<team::Model>)>>,
+    /// Active journeys with their active version's row.
+    pub journeys: Option<Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>>,
+}
+
+tokio::task_local! {
+    static MEMO: RefCell<Memo>;
+}
+
+/// Runs `work` with a fresh memo.
+pub(crate) async fn scope<F: Future>(work: F) -> F::Output {
+    MEMO.scope(RefCell::new(Memo::default()), work).await
+}
+
+/// Forgets what was read (a new chunk of an import starts).
+pub(crate) fn forget() {
+    let _ = MEMO.try_with(|m| *m.borrow_mut() = Memo::default());
+}
+
+/// What the scope has read for `slot`, if anything.
+pub(crate) fn recall<T: Clone>(slot: impl FnOnce(&Memo) -> &Option<T>) -> Option<T> {
+    MEMO.try_with(|m| slot(&m.borrow()).clone()).ok().flatten()
+}
+
+/// Keeps `value` for the rest of the scope (nothing outside one).
+pub(crate) fn keep<T>(slot: impl FnOnce(&mut Memo) -> &mut Option<T>, value: T) {
+    let _ = MEMO.try_with(|m| *slot(&mut m.borrow_mut()) = Some(value));
+}
