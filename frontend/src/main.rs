@@ -12,6 +12,7 @@ mod i18n;
 mod pages;
 mod routes;
 mod session;
+mod sort;
 mod time;
 
 fn main() {

@@ -59,6 +59,7 @@ pub fn run(options: &Options) -> Result<ExitCode> {
 /// Builds the SPA into `dist/` with Trunk in release mode, never downloading anything (the tools
 /// come from `cargo xtask setup`).
 pub fn build_spa() -> Result<()> {
+    setup::require_wasm_opt()?;
     println!("==> building the SPA (trunk build --release)");
     process::run(
         command("trunk")

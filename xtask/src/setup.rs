@@ -3,10 +3,16 @@
 //! Every check runs before any install, and a tool that is already present at the right version is
 //! left alone, so a second run (or a run on a machine without network) only prints what it found.
 //! Rust tools go through `rustup` and `cargo install` into `~/.cargo/bin`; system packages
-//! (Chromium, chromedriver, PostgreSQL) through `apt-get`, which needs root; without root we say
-//! exactly what to install instead.
+//! (Chromium, chromedriver, PostgreSQL, npm) through `apt-get`, which needs root; without root we
+//! say exactly what to install instead.
+//!
+//! `wasm-opt`, which shrinks the SPA in release builds, comes from binaryen's npm package (the
+//! distributions' binaryen is too old for what rustc emits): `npm install` puts it under
+//! `~/.local/share/binaryen-<version>`, and a link in `~/.cargo/bin` puts it on the `PATH` where
+//! Trunk looks for it. Trunk runs offline and never downloads it itself.
 
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
@@ -17,6 +23,9 @@ use crate::process::{self, cargo, command, find_program, probe};
 /// The Trunk release we build with; newer releases need a newer rustc than we pin.
 pub const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The binaryen release whose `wasm-opt` release builds run; `Trunk.toml` asks for the same one
+/// (`[tools] wasm_opt = "version_132"`), and a test below keeps the two equal.
+pub const BINARYEN_VERSION: u32 = 132;
 
 /// What beyond the Rust toolchain a command needs.
 #[derive(Clone, Copy, Debug)]
@@ -40,7 +49,12 @@ pub fn ensure(needs: Needs) -> Result<()> {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
+    let wasm_opt_missing = wasm_opt_version() != Some(BINARYEN_VERSION);
     let mut packages: Vec<&str> = Vec::new();
+    if wasm_opt_missing && find_program("npm").is_none() {
+        say("npm (to install wasm-opt): missing");
+        packages.push("npm");
+    }
     if needs.browser {
         packages.extend(missing_browser());
     }
@@ -50,7 +64,7 @@ pub fn ensure(needs: Needs) -> Result<()> {
     if !packages.is_empty() {
         apt_install(&packages)?;
     }
-    Ok(())
+    wasm_opt()
 }
 
 fn wasm_target() -> Result<()> {
@@ -116,6 +130,113 @@ fn ensure_cargo_tool(program: &str, version: &str, install_args: &[&str]) -> Res
             now.as_deref().unwrap_or("nothing")
         ),
     }
+}
+
+/// Installs binaryen's `wasm-opt` from npm unless the one on `PATH` is already [`BINARYEN_VERSION`].
+fn wasm_opt() -> Result<()> {
+    let found = wasm_opt_version();
+    if found == Some(BINARYEN_VERSION) {
+        say(&format!("wasm-opt (binaryen {BINARYEN_VERSION}): present"));
+        return Ok(());
+    }
+    match found {
+        Some(other) => say(&format!(
+            "wasm-opt: found binaryen {other}, need {BINARYEN_VERSION}; installing it with npm"
+        )),
+        None => say(&format!(
+            "wasm-opt (binaryen {BINARYEN_VERSION}): missing; installing it with npm"
+        )),
+    }
+    let home =
+        env_path("HOME").context("HOME is not set; cannot choose where to install wasm-opt")?;
+    let data_home = env_path("XDG_DATA_HOME").unwrap_or_else(|| home.join(".local/share"));
+    let prefix = data_home.join(format!("binaryen-{BINARYEN_VERSION}"));
+    process::run(
+        command("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(&prefix)
+            .args([
+                "--no-audit",
+                "--no-fund",
+                &format!("binaryen@{BINARYEN_VERSION}.0.0"),
+            ]),
+    )?;
+    let program = prefix.join("node_modules/binaryen/bin/wasm-opt");
+    if !program.is_file() {
+        bail!(
+            "npm installed binaryen, but {} is missing",
+            program.display()
+        );
+    }
+    let bin_dir = process::cargo_bin_dir().context("neither CARGO_HOME nor HOME is set")?;
+    fs::create_dir_all(&bin_dir).with_context(|| format!("creating {}", bin_dir.display()))?;
+    let link = bin_dir.join("wasm-opt");
+    if fs::symlink_metadata(&link).is_ok() {
+        fs::remove_file(&link).with_context(|| format!("replacing {}", link.display()))?;
+    }
+    link_program(&program, &link)?;
+    say(&format!(
+        "wasm-opt: {} -> {}",
+        link.display(),
+        program.display()
+    ));
+    match wasm_opt_version() {
+        Some(BINARYEN_VERSION) => Ok(()),
+        now => bail!(
+            "installed wasm-opt from binaryen {BINARYEN_VERSION}, but `wasm-opt --version` reports {}; \
+             is Node.js (`node`) on PATH?",
+            now.map_or("nothing".to_owned(), |v| format!("binaryen {v}"))
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn link_program(program: &Path, link: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(program, link)
+        .with_context(|| format!("linking {} to {}", link.display(), program.display()))
+}
+
+#[cfg(not(unix))]
+fn link_program(program: &Path, _link: &Path) -> Result<()> {
+    bail!(
+        "put {} on PATH as `wasm-opt` (automatic only on Unix)",
+        program.display()
+    )
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Fails, saying what to do, unless the `wasm-opt` that release builds run is binaryen
+/// [`BINARYEN_VERSION`]; Trunk's own message for that does not say how to get it.
+pub fn require_wasm_opt() -> Result<()> {
+    match wasm_opt_version() {
+        Some(BINARYEN_VERSION) => Ok(()),
+        found => bail!(
+            "the release build of the SPA shrinks it with wasm-opt from binaryen {BINARYEN_VERSION}, \
+             but {}; run `cargo xtask setup` to install it",
+            found.map_or("no wasm-opt is on PATH".to_owned(), |v| format!(
+                "the wasm-opt on PATH is binaryen {v}"
+            ))
+        ),
+    }
+}
+
+/// The binaryen release of the `wasm-opt` on `PATH`.
+fn wasm_opt_version() -> Option<u32> {
+    let path = find_program("wasm-opt")?;
+    binaryen_version(&probe(Command::new(path).arg("--version"))?)
+}
+
+/// The release number in `wasm-opt --version` output (`wasm-opt version 132 (version_132)`).
+fn binaryen_version(output: &str) -> Option<u32> {
+    let mut words = output.split_whitespace();
+    words.find(|word| *word == "version")?;
+    words.next()?.parse().ok()
 }
 
 /// The version `program --version` prints as its last word (`trunk 0.21.14`).
@@ -230,6 +351,32 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             Some("0.4.53")
         );
         assert_eq!(locked_version(LOCK, "trunk"), None);
+    }
+
+    #[test]
+    fn reads_the_binaryen_release_from_wasm_opt() {
+        assert_eq!(
+            binaryen_version("wasm-opt version 132 (version_132)"),
+            Some(132)
+        );
+        assert_eq!(binaryen_version("wasm-opt version 108"), Some(108));
+        assert_eq!(binaryen_version("wasm-opt"), None);
+    }
+
+    #[test]
+    fn trunk_asks_for_the_binaryen_release_setup_installs() {
+        let root = process::workspace_root();
+        let trunk = fs::read_to_string(root.join("Trunk.toml")).expect("Trunk.toml");
+        let wanted = format!("wasm_opt = \"version_{BINARYEN_VERSION}\"");
+        assert!(
+            trunk.lines().any(|line| line.trim() == wanted),
+            "Trunk.toml must say `{wanted}` under [tools]"
+        );
+        let index = fs::read_to_string(root.join("frontend/index.html")).expect("index.html");
+        assert!(
+            index.contains("data-wasm-opt=") && !index.contains("data-wasm-opt=\"0\""),
+            "frontend/index.html must turn wasm-opt on"
+        );
     }
 
     #[test]

@@ -68,12 +68,29 @@ pub fn subscribe_with<D: DeserializeOwned + 'static>(
     variables: impl Fn() -> Value + 'static,
     on_event: Callback<SubscriptionEvent<D>>,
 ) -> Subscription {
-    let (task, abort) = abortable(run(client, document, variables, on_event));
+    // Only the decoding of `data` depends on `D`; the connection loop is written once for
+    // every subscriber rather than copied into the module per data type.
+    let report: Report = Box::new(move |event| {
+        on_event.emit(match event {
+            SubscriptionEvent::Connected => SubscriptionEvent::Connected,
+            SubscriptionEvent::Data(data) => SubscriptionEvent::Data(
+                serde_json::from_value::<D>(data).map_err(|e| ApiError::Decode(e.to_string()))?,
+            ),
+            SubscriptionEvent::Reconnecting => SubscriptionEvent::Reconnecting,
+            SubscriptionEvent::Failed(err) => SubscriptionEvent::Failed(err),
+        });
+        Ok(())
+    });
+    let (task, abort) = abortable(run(client, document, Box::new(variables), report));
     spawn_local(async move {
         let _ = task.await;
     });
     Subscription { abort }
 }
+
+/// Passes an event on to the subscriber, with `data` still undecoded; fails when `data`
+/// does not decode, which ends the subscription.
+type Report = Box<dyn Fn(SubscriptionEvent<Value>) -> Result<(), ApiError>>;
 
 enum Ended {
     Completed,
@@ -82,32 +99,31 @@ enum Ended {
     Fatal(ApiError),
 }
 
-async fn run<D: DeserializeOwned>(
-    client: Client,
-    document: String,
-    variables: impl Fn() -> Value,
-    on_event: Callback<SubscriptionEvent<D>>,
-) {
+async fn run(client: Client, document: String, variables: Box<dyn Fn() -> Value>, report: Report) {
+    // Only data can fail to reach the subscriber.
+    let say = |event| {
+        let _ = report(event);
+    };
     let mut failures: u32 = 0;
     let mut renewed = false;
     loop {
         let used = Tokens::stored();
-        match connect_once(&used, &document, &variables(), &on_event).await {
+        match connect_once(&used, &document, &variables(), &report).await {
             Ended::Completed => return,
-            Ended::Fatal(err) => return on_event.emit(SubscriptionEvent::Failed(err)),
+            Ended::Fatal(err) => return say(SubscriptionEvent::Failed(err)),
             Ended::AuthRefused if renewed => {
-                return on_event.emit(SubscriptionEvent::Failed(ApiError::Forbidden))
+                return say(SubscriptionEvent::Failed(ApiError::Forbidden))
             }
             Ended::AuthRefused => match client.renew(used.as_ref()).await {
                 Ok(_) => renewed = true,
-                Err(err) => return on_event.emit(SubscriptionEvent::Failed(err)),
+                Err(err) => return say(SubscriptionEvent::Failed(err)),
             },
             Ended::Dropped { was_acked } => {
                 if was_acked {
                     failures = 0;
                     renewed = false;
                 }
-                on_event.emit(SubscriptionEvent::Reconnecting);
+                say(SubscriptionEvent::Reconnecting);
                 // 1 s, 2 s, 4 s ... capped at 30 s.
                 let delay = 1000u32.saturating_mul(1 << failures.min(5)).min(30_000);
                 failures += 1;
@@ -145,11 +161,11 @@ fn text(value: Value) -> Message {
     Message::Text(value.to_string())
 }
 
-async fn connect_once<D: DeserializeOwned>(
+async fn connect_once(
     tokens: &Option<Tokens>,
     document: &str,
     variables: &Value,
-    on_event: &Callback<SubscriptionEvent<D>>,
+    report: &Report,
 ) -> Ended {
     let Some(url) = websocket_url() else {
         return Ended::Fatal(ApiError::Network);
@@ -201,7 +217,7 @@ async fn connect_once<D: DeserializeOwned>(
                 if outgoing.send(text(subscribe)).await.is_err() {
                     return Ended::Dropped { was_acked: true };
                 }
-                on_event.emit(SubscriptionEvent::Connected);
+                let _ = report(SubscriptionEvent::Connected);
             }
             "ping" => {
                 let _ = outgoing.send(text(json!({ "type": "pong" }))).await;
@@ -210,10 +226,11 @@ async fn connect_once<D: DeserializeOwned>(
                 Ok(next) => match (first_error(&next.errors), next.data) {
                     (Some(ApiError::Unauthenticated), _) => return Ended::AuthRefused,
                     (Some(err), _) => return Ended::Fatal(err),
-                    (None, Some(data)) => match serde_json::from_value::<D>(data) {
-                        Ok(data) => on_event.emit(SubscriptionEvent::Data(data)),
-                        Err(e) => return Ended::Fatal(ApiError::Decode(e.to_string())),
-                    },
+                    (None, Some(data)) => {
+                        if let Err(err) = report(SubscriptionEvent::Data(data)) {
+                            return Ended::Fatal(err);
+                        }
+                    }
                     (None, None) => {}
                 },
                 Err(e) => return Ended::Fatal(ApiError::Decode(e.to_string())),

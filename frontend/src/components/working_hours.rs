@@ -65,7 +65,7 @@ pub fn offset_label(minutes: i32) -> String {
 /// Runs of consecutive days read as ranges: `Mon–Fri`, `Mon, Wed, Fri–Sun`.
 fn days_summary(i18n: &I18n, days: &[Weekday]) -> String {
     let mut sorted = days.to_vec();
-    sorted.sort();
+    crate::sort::by(&mut sorted, Ord::cmp);
     sorted.dedup();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -252,7 +252,7 @@ pub fn WorkingHoursEditor(props: &WorkingHoursEditorProps) -> Html {
                             if let Some(p) = h.periods.get_mut(k) {
                                 match p.days.iter().position(|d| *d == day) {
                                     Some(i) => { p.days.remove(i); }
-                                    None => { p.days.push(day); p.days.sort(); }
+                                    None => { p.days.push(day); crate::sort::by(&mut p.days, Ord::cmp); }
                                 }
                             }
                         }));

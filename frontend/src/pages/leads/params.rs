@@ -100,7 +100,7 @@ impl ListParams {
             .filter_map(|s| LeadStage::parse(s.trim()))
             .collect();
         // Funnel order, no repeats: the same set always gives the same URL and request.
-        stages.sort_by_key(|s| LeadStage::ALL.iter().position(|x| x == s));
+        crate::sort::by_key(&mut stages, |s| LeadStage::ALL.iter().position(|x| x == s));
         stages.dedup();
         ListParams {
             search: query.q.clone().unwrap_or_default(),
@@ -274,8 +274,9 @@ impl ListParams {
             next.stages.remove(at);
         } else {
             next.stages.push(stage);
-            next.stages
-                .sort_by_key(|s| LeadStage::ALL.iter().position(|x| x == s));
+            crate::sort::by_key(&mut next.stages, |s| {
+                LeadStage::ALL.iter().position(|x| x == s)
+            });
         }
         next
     }

@@ -123,7 +123,7 @@ pub fn LeadTasks(props: &LeadTasksProps) -> Html {
     let busy = use_state(|| false);
 
     let mut tasks = props.tasks.clone();
-    tasks.sort_by_key(|t| t.done_at.is_some());
+    crate::sort::by_key(&mut tasks, |t| t.done_at.is_some());
 
     let onsubmit = {
         let (title, due, errors, failure, busy) = (

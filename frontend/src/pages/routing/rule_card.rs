@@ -352,10 +352,10 @@ pub fn StrategyEditor(props: &StrategyEditorProps) -> Html {
 
     let mut users: Vec<(&String, &leadflow_shared::routing::KnownUser)> =
         dir.users.iter().filter(|(_, u)| u.active).collect();
-    users.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    crate::sort::by(&mut users, |a, b| a.1.name.cmp(&b.1.name));
     let user_known = dir.users.get(&s.user_id).is_some_and(|u| u.active);
     let mut teams: Vec<(&String, &leadflow_shared::routing::Team)> = dir.teams.iter().collect();
-    teams.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    crate::sort::by(&mut teams, |a, b| a.1.name.cmp(&b.1.name));
     let team_known = dir.teams.contains_key(&s.team_id);
 
     let team_select = html! {

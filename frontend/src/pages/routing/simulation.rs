@@ -182,7 +182,9 @@ pub fn Simulation(props: &SimulationProps) -> Html {
                 .map(|(owner, rules)| (owner, rules.values().sum(), rules))
                 .collect();
             // Reps by how many they would get; the pool last.
-            owners.sort_by_key(|(owner, n, _)| (owner.is_none(), std::cmp::Reverse(*n)));
+            crate::sort::by_key(&mut owners, |(owner, n, _)| {
+                (owner.is_none(), std::cmp::Reverse(*n))
+            });
             let rule_order = |by: &By| match by {
                 By::Rule(id) => props
                     .rules
@@ -193,7 +195,7 @@ pub fn Simulation(props: &SimulationProps) -> Html {
                 By::Fallback => usize::MAX,
             };
             let mut by_rule: Vec<(&By, &usize)> = summary.by_rule.iter().collect();
-            by_rule.sort_by_key(|(by, _)| rule_order(by));
+            crate::sort::by_key(&mut by_rule, |(by, _)| rule_order(by));
             let total = summary.total;
             html! {
                 <>
@@ -213,7 +215,7 @@ pub fn Simulation(props: &SimulationProps) -> Html {
                                     None => i18n.t(Key::RoutingToPool).to_owned(),
                                 };
                                 let mut split: Vec<(&By, &usize)> = rules.iter().collect();
-                                split.sort_by_key(|(by, _)| rule_order(by));
+                                crate::sort::by_key(&mut split, |(by, _)| rule_order(by));
                                 html! {
                                     <tr data-testid="routing-sim-row" data-owner={owner.clone().unwrap_or_else(|| "pool".into())}
                                         data-count={n.to_string()} class={classes!(owner.is_none().then_some("routing-sim-pool"))}>
