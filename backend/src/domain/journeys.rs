@@ -830,9 +830,7 @@ pub(crate) async fn on_signal(
 }
 
 /// The active journeys, each with its active version.
-async fn active_versions(
-    db: &impl ConnectionTrait,
-) -> DomainResult<std::sync::Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>> {
+async fn active_versions(db: &impl ConnectionTrait) -> DomainResult<super::memo::ActiveJourneys> {
     if let Some(known) = super::memo::recall(|m| &m.journeys) {
         return Ok(known);
     }

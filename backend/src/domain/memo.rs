@@ -21,6 +21,9 @@ use crate::entity::{
     journey as journey_row, journey_version, predictive_model, scoring_model, team, user,
 };
 
+/// The active journeys, each with its active version's row.
+pub(crate) type ActiveJourneys = Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>;
+
 /// The configuration read so far in this scope; `None`: not read yet.
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -28,17 +31,18 @@ pub(crate) struct Memo {
     pub predictive: Option<Option<(predictive_model::Model, Arc<PredictiveModel>)>>,
     pub routing: Option<super::routing::Config>,
     pub people: Option<Arc<(Vec<user::Model>, Vec<team::Model>)>>,
-    /// Active journeys with their active version's row.
-    pub journeys: Option<Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>>,
+    pub journeys: Option<ActiveJourneys>,
 }
 
 tokio::task_local! {
     static MEMO: RefCell<Memo>;
 }
 
-/// Runs `work` with a fresh memo.
+/// Runs `work` with a fresh memo. The work (a whole capture or import, a large future)
+/// lives on the heap, not on the stack of whoever awaits it.
 pub(crate) async fn scope<F: Future>(work: F) -> F::Output {
-    MEMO.scope(RefCell::new(Memo::default()), work).await
+    MEMO.scope(RefCell::new(Memo::default()), Box::pin(work))
+        .await
 }
 
 /// Forgets what was read (a new chunk of an import starts).

@@ -15,6 +15,7 @@ pub mod imports;
 pub mod journeys;
 pub mod leads;
 pub mod lifecycle;
+mod memo;
 pub mod merge;
 pub mod notifications;
 pub mod pipeline;
@@ -29,7 +30,6 @@ pub mod teams;
 mod timeline;
 pub mod tracking;
 pub mod users;
-mod memo;
 mod writer;
 
 use uuid::Uuid;

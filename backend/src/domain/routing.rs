@@ -265,7 +265,7 @@ pub async fn team_state(
         .collect();
     Ok(TeamState {
         reps,
-        teams: teams_of(&teams, &users),
+        teams: teams_of(teams, users),
         rotations,
     })
 }
