@@ -831,9 +831,12 @@ pub(crate) async fn on_signal(
 
 /// The active journeys, each with its active version.
 async fn active_versions(db: &impl ConnectionTrait) -> DomainResult<super::memo::ActiveJourneys> {
-    if let Some(known) = super::memo::recall(|m| &m.journeys) {
-        return Ok(known);
-    }
+    super::memo::remembered(|m| &mut m.journeys, active_versions_uncached(db)).await
+}
+
+async fn active_versions_uncached(
+    db: &impl ConnectionTrait,
+) -> DomainResult<super::memo::ActiveJourneys> {
     let active = journey_row::Entity::find()
         .filter(journey_row::Column::Status.eq(JourneyStatus::Active.as_str()))
         .all(db)
@@ -852,9 +855,7 @@ async fn active_versions(db: &impl ConnectionTrait) -> DomainResult<super::memo:
         };
         found.push((j, version));
     }
-    let found = std::sync::Arc::new(found);
-    super::memo::keep(|m| &mut m.journeys, found.clone());
-    Ok(found)
+    Ok(std::sync::Arc::new(found))
 }
 
 /// Enrols one lead in one version; `false` when it is already in that journey or has

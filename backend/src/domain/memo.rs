@@ -51,11 +51,26 @@ pub(crate) fn forget() {
 }
 
 /// What the scope has read for `slot`, if anything.
-pub(crate) fn recall<T: Clone>(slot: impl FnOnce(&Memo) -> &Option<T>) -> Option<T> {
-    MEMO.try_with(|m| slot(&m.borrow()).clone()).ok().flatten()
+fn recall<T: Clone>(slot: fn(&mut Memo) -> &mut Option<T>) -> Option<T> {
+    MEMO.try_with(|m| slot(&mut m.borrow_mut()).clone())
+        .ok()
+        .flatten()
 }
 
 /// Keeps `value` for the rest of the scope (nothing outside one).
-pub(crate) fn keep<T>(slot: impl FnOnce(&mut Memo) -> &mut Option<T>, value: T) {
+fn keep<T>(slot: fn(&mut Memo) -> &mut Option<T>, value: T) {
     let _ = MEMO.try_with(|m| *slot(&mut m.borrow_mut()) = Some(value));
+}
+
+/// The scope's `slot`, read with `load` the first time.
+pub(crate) async fn remembered<T: Clone, E>(
+    slot: fn(&mut Memo) -> &mut Option<T>,
+    load: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    if let Some(known) = recall(slot) {
+        return Ok(known);
+    }
+    let found = load.await?;
+    keep(slot, found.clone());
+    Ok(found)
 }

@@ -93,12 +93,7 @@ static CURRENT: Mutex<Option<(Uuid, Arc<PredictiveModel>)>> = Mutex::new(None);
 pub async fn latest(
     db: &impl ConnectionTrait,
 ) -> DomainResult<Option<(predictive_model::Model, Arc<PredictiveModel>)>> {
-    if let Some(known) = super::memo::recall(|m| &m.predictive) {
-        return Ok(known);
-    }
-    let found = latest_uncached(db).await?;
-    super::memo::keep(|m| &mut m.predictive, found.clone());
-    Ok(found)
+    super::memo::remembered(|m| &mut m.predictive, latest_uncached(db)).await
 }
 
 async fn latest_uncached(

@@ -42,12 +42,7 @@ pub struct Config {
 
 /// The newest saved rules, or the default (everything to the pool).
 pub async fn current(db: &impl ConnectionTrait) -> DomainResult<Config> {
-    if let Some(known) = super::memo::recall(|m| &m.routing) {
-        return Ok(known);
-    }
-    let found = current_uncached(db).await?;
-    super::memo::keep(|m| &mut m.routing, found.clone());
-    Ok(found)
+    super::memo::remembered(|m| &mut m.routing, current_uncached(db)).await
 }
 
 async fn current_uncached(db: &impl ConnectionTrait) -> DomainResult<Config> {
@@ -233,17 +228,13 @@ pub async fn team_state(
     rotations: BTreeMap<String, Rotation>,
     passed_over: Option<Uuid>,
 ) -> DomainResult<TeamState> {
-    let people = match super::memo::recall(|m| &m.people) {
-        Some(known) => known,
-        None => {
-            let read = Arc::new((
-                user::Entity::find().all(db).await?,
-                team::Entity::find().all(db).await?,
-            ));
-            super::memo::keep(|m| &mut m.people, read.clone());
-            read
-        }
-    };
+    let people = super::memo::remembered(|m| &mut m.people, async {
+        Ok::<_, DomainError>(Arc::new((
+            user::Entity::find().all(db).await?,
+            team::Entity::find().all(db).await?,
+        )))
+    })
+    .await?;
     let (users, teams) = (&people.0, &people.1);
     let loads = open_loads(db).await?;
     let reps = users

@@ -97,12 +97,7 @@ static COMPILED: Mutex<Option<(Uuid, Arc<CompiledModel>)>> = Mutex::new(None);
 pub async fn active(
     db: &impl ConnectionTrait,
 ) -> DomainResult<Option<(scoring_model::Model, Arc<CompiledModel>)>> {
-    if let Some(known) = super::memo::recall(|m| &m.scoring) {
-        return Ok(known);
-    }
-    let found = active_uncached(db).await?;
-    super::memo::keep(|m| &mut m.scoring, found.clone());
-    Ok(found)
+    super::memo::remembered(|m| &mut m.scoring, active_uncached(db)).await
 }
 
 async fn active_uncached(
