@@ -5,19 +5,22 @@
 //! A job is a row in `jobs`: a `kind` naming its handler, a JSON payload, a time it is
 //! due. [`enqueue`] writes it in the caller's transaction, so the job exists exactly
 //! when the change that asked for it does. A [`Runner`] (one per server, started by
-//! `startup`) claims one due job at a time by taking a lease (`locked_until`,
-//! `locked_by`): on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several servers on one
-//! database never claim the same job; on SQLite inside a `BEGIN IMMEDIATE` transaction.
-//! The lease is renewed while the handler works; a worker that dies stops renewing and
-//! its job is claimed again once the lease runs out. Handlers therefore run *at least*
-//! once and make their effects exactly-once themselves (an import commits its resume
-//! position with each chunk of rows).
+//! `startup`) claims the due jobs a batch at a time by taking their leases
+//! (`locked_until`, `locked_by`): on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! several servers on one database never claim the same job; on SQLite inside a
+//! `BEGIN IMMEDIATE` transaction. It runs them one after another. The leases are renewed
+//! while the runner works; a worker that dies stops renewing and its jobs are claimed
+//! again once the leases run out. Handlers therefore run *at least* once and make their
+//! effects exactly-once themselves (an import commits its resume position with each
+//! chunk of rows). A handler whose work is one transaction records the job's end in it
+//! ([`Job::commit_done`]), so the work and the job's end land together.
 //!
 //! The runner wakes at once when this server enqueues ([`Queue::wake`]) and polls
 //! slowly for jobs enqueued elsewhere or falling due.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +35,7 @@ use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::app::AppState;
+use crate::domain::WriteTxn;
 use crate::entity::job;
 
 /// How long a claim holds before another worker may take the job over.
@@ -40,6 +44,9 @@ pub const LEASE: Duration = Duration::from_secs(60);
 pub const POLL: Duration = Duration::from_secs(5);
 /// After this many failed attempts a job is given up (kept, with its last error).
 pub const MAX_ATTEMPTS: i32 = 20;
+/// How many due jobs one claim takes. Their leases are renewed together while the
+/// runner works through them.
+pub const BATCH: u64 = 64;
 
 /// A claimed job, as its handler sees it.
 #[derive(Debug, Clone)]
@@ -49,6 +56,84 @@ pub struct Job {
     pub payload: serde_json::Value,
     /// 1 on the first run.
     pub attempt: i32,
+    /// The runner holding the lease; `None` for a job run by hand.
+    runner: Option<Uuid>,
+    /// Set once the handler has committed the job's end with its work.
+    ended: Arc<AtomicBool>,
+}
+
+impl Job {
+    /// A job run by hand, outside any runner (it holds no lease).
+    pub fn new(kind: &str, payload: serde_json::Value) -> Job {
+        Job {
+            id: Uuid::now_v7(),
+            kind: kind.to_string(),
+            payload,
+            attempt: 1,
+            runner: None,
+            ended: Arc::default(),
+        }
+    }
+
+    /// Records in `txn` that this job is done, then commits it: the handler's work and
+    /// the job's end land together, and the runner writes nothing more for it.
+    pub(crate) async fn commit_done(&self, txn: WriteTxn) -> Result<(), DbErr> {
+        if let Some(runner) = self.runner {
+            ended(
+                self.id,
+                runner,
+                Utc::now(),
+                Ok(()),
+                self.attempt,
+                &self.kind,
+            )
+            .exec(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        self.ended.store(true, Ordering::Release);
+        Ok(())
+    }
+}
+
+/// The update recording a job's end: done, or failed and due again after a backoff
+/// (given up after [`MAX_ATTEMPTS`]). Only while `runner` holds its lease.
+fn ended(
+    id: Uuid,
+    runner: Uuid,
+    now: DateTime<Utc>,
+    result: Result<(), &anyhow::Error>,
+    attempt: i32,
+    kind: &str,
+) -> sea_orm::UpdateMany<job::Entity> {
+    let mut update = job::Entity::update_many()
+        .col_expr(job::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(job::Column::LockedBy, Expr::value(None::<Uuid>));
+    match result {
+        Ok(()) => {
+            update = update
+                .col_expr(job::Column::DoneAt, Expr::value(now))
+                .col_expr(job::Column::LastError, Expr::value(None::<String>));
+        }
+        Err(err) => {
+            let message = format!("{err:#}");
+            if attempt >= MAX_ATTEMPTS {
+                tracing::error!(job_id = %id, kind = %kind, error = %message, "job failed for the last time; giving up");
+                update = update.col_expr(job::Column::DoneAt, Expr::value(now));
+            } else {
+                let backoff = std::cmp::min(2_i64.saturating_pow(attempt.clamp(1, 10) as u32), 600);
+                tracing::warn!(job_id = %id, kind = %kind, error = %message, retry_in_secs = backoff, "job failed; will retry");
+                update = update.col_expr(
+                    job::Column::RunAt,
+                    Expr::value(now + chrono::Duration::seconds(backoff)),
+                );
+            }
+            update = update.col_expr(job::Column::LastError, Expr::value(Some(message)));
+        }
+    }
+    update
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::LockedBy.eq(runner))
 }
 
 /// Adds a job due at `run_at`, on the caller's connection (usually its transaction).
@@ -219,14 +304,14 @@ impl Runner {
                 break;
             }
             match self.claim().await {
-                Ok(Some(job)) => {
-                    if self.work(job, &mut stop).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    if self.work_through(jobs, &mut stop).await {
                         continue;
                     }
                     break;
                 }
-                Ok(None) => {}
-                Err(err) => tracing::error!(error = %err, "claiming a job failed"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "claiming jobs failed"),
             }
             tokio::select! {
                 () = wake.notified() => {}
@@ -240,8 +325,8 @@ impl Runner {
         tracing::debug!(runner = %self.id, "job runner stopped");
     }
 
-    /// Takes the lease of the oldest due job this runner can handle.
-    async fn claim(&self) -> Result<Option<Job>, DbErr> {
+    /// Takes the leases of the oldest due jobs this runner can handle, up to [`BATCH`].
+    async fn claim(&self) -> Result<Vec<Job>, DbErr> {
         let db = &self.state.db;
         let backend = db.get_database_backend();
         let txn = crate::domain::begin_write(db).await?;
@@ -259,80 +344,97 @@ impl Runner {
             )
             .order_by_asc(job::Column::RunAt)
             .order_by_asc(job::Column::Id)
-            .limit(1);
+            .limit(BATCH);
         if backend == DbBackend::Postgres {
             due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let Some(found) = due.one(&txn).await? else {
+        let found = due.all(&txn).await?;
+        if found.is_empty() {
             txn.commit().await?;
-            return Ok(None);
-        };
-        let attempt = found.attempts + 1;
+            return Ok(Vec::new());
+        }
         job::Entity::update_many()
             .col_expr(
                 job::Column::LockedUntil,
                 Expr::value(now + self.lease_chrono()),
             )
             .col_expr(job::Column::LockedBy, Expr::value(self.id))
-            .col_expr(job::Column::Attempts, Expr::value(attempt))
-            .filter(job::Column::Id.eq(found.id))
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).add(1),
+            )
+            .filter(job::Column::Id.is_in(found.iter().map(|j| j.id)))
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        if found.locked_until.is_some() {
-            tracing::warn!(job_id = %found.id, kind = %found.kind, attempt, "job taken over after its lease expired");
-        }
-        Ok(Some(Job {
-            id: found.id,
-            kind: found.kind,
-            payload: found.payload,
-            attempt,
-        }))
+        Ok(found
+            .into_iter()
+            .map(|found| {
+                let attempt = found.attempts + 1;
+                if found.locked_until.is_some() {
+                    tracing::warn!(job_id = %found.id, kind = %found.kind, attempt, "job taken over after its lease expired");
+                }
+                Job {
+                    id: found.id,
+                    kind: found.kind,
+                    payload: found.payload,
+                    attempt,
+                    runner: Some(self.id),
+                    ended: Arc::default(),
+                }
+            })
+            .collect())
     }
 
     fn lease_chrono(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(60))
     }
 
-    /// Runs one job to its end, renewing the lease meanwhile. `false` when stopped.
-    async fn work(&self, job: Job, stop: &mut watch::Receiver<bool>) -> bool {
-        let Some(handler) = self.handlers.get(job.kind.as_str()) else {
-            return true;
-        };
-        tracing::debug!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "running job");
-        // Its own task: a panic fails the job, not the runner.
-        let mut task = tokio::spawn(handler(self.state.clone(), job.clone()));
+    /// Runs the claimed jobs one after another, renewing their leases meanwhile.
+    /// `false` when stopped (the leases not yet worked off are released by [`Self::run`]).
+    async fn work_through(&self, jobs: Vec<Job>, stop: &mut watch::Receiver<bool>) -> bool {
         let mut renew = tokio::time::interval(self.lease / 3);
         renew.tick().await;
-        loop {
-            tokio::select! {
-                result = &mut task => {
-                    let result = match result {
-                        Ok(r) => r,
-                        Err(e) => Err(anyhow::anyhow!("the job's handler panicked: {e}")),
-                    };
-                    if let Err(err) = self.finish(&job, result).await {
-                        tracing::error!(job_id = %job.id, error = %err, "recording a job's end failed");
+        for job in jobs {
+            let Some(handler) = self.handlers.get(job.kind.as_str()) else {
+                continue;
+            };
+            tracing::debug!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "running job");
+            // Its own task: a panic fails the job, not the runner.
+            let mut task = tokio::spawn(handler(self.state.clone(), job.clone()));
+            loop {
+                tokio::select! {
+                    result = &mut task => {
+                        let result = match result {
+                            Ok(r) => r,
+                            Err(e) => Err(anyhow::anyhow!("the job's handler panicked: {e}")),
+                        };
+                        if let Err(err) = self.finish(&job, result).await {
+                            tracing::error!(job_id = %job.id, error = %err, "recording a job's end failed");
+                        }
+                        break;
                     }
-                    return true;
-                }
-                _ = renew.tick() => {
-                    if let Err(err) = self.renew(job.id).await {
-                        tracing::warn!(job_id = %job.id, error = %err, "renewing a job's lease failed");
+                    _ = renew.tick() => {
+                        if let Err(err) = self.renew().await {
+                            tracing::warn!(job_id = %job.id, error = %err, "renewing job leases failed");
+                        }
                     }
-                }
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        task.abort();
-                        let _ = task.await;
-                        return false;
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            task.abort();
+                            let _ = task.await;
+                            return false;
+                        }
                     }
                 }
             }
         }
+        true
     }
 
-    async fn renew(&self, id: Uuid) -> Result<(), DbErr> {
+    /// Extends the leases of every job this runner holds: the one running and those
+    /// claimed with it, waiting their turn.
+    async fn renew(&self) -> Result<(), DbErr> {
         // In the write queue, as every write of this process.
         let txn = crate::domain::begin_write(&self.state.db).await?;
         let result = job::Entity::update_many()
@@ -340,51 +442,32 @@ impl Runner {
                 job::Column::LockedUntil,
                 Expr::value(Utc::now() + self.lease_chrono()),
             )
-            .filter(job::Column::Id.eq(id))
             .filter(job::Column::LockedBy.eq(self.id))
+            .filter(job::Column::DoneAt.is_null())
             .exec(&txn)
             .await?;
         txn.commit().await?;
         if result.rows_affected == 0 {
-            tracing::warn!(job_id = %id, "lost the lease of a running job to another worker");
+            tracing::warn!(runner = %self.id, "lost the leases of its jobs to another worker");
         }
         Ok(())
     }
 
+    /// Records a job's end, unless its handler already did with its work.
     async fn finish(&self, job: &Job, result: anyhow::Result<()>) -> Result<(), DbErr> {
-        let now = Utc::now();
-        let mut update = job::Entity::update_many()
-            .col_expr(job::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>))
-            .col_expr(job::Column::LockedBy, Expr::value(None::<Uuid>));
-        match result {
-            Ok(()) => {
-                update = update
-                    .col_expr(job::Column::DoneAt, Expr::value(now))
-                    .col_expr(job::Column::LastError, Expr::value(None::<String>));
-            }
-            Err(err) => {
-                let message = format!("{err:#}");
-                if job.attempt >= MAX_ATTEMPTS {
-                    tracing::error!(job_id = %job.id, kind = %job.kind, error = %message, "job failed for the last time; giving up");
-                    update = update.col_expr(job::Column::DoneAt, Expr::value(now));
-                } else {
-                    let backoff =
-                        std::cmp::min(2_i64.saturating_pow(job.attempt.clamp(1, 10) as u32), 600);
-                    tracing::warn!(job_id = %job.id, kind = %job.kind, error = %message, retry_in_secs = backoff, "job failed; will retry");
-                    update = update.col_expr(
-                        job::Column::RunAt,
-                        Expr::value(now + chrono::Duration::seconds(backoff)),
-                    );
-                }
-                update = update.col_expr(job::Column::LastError, Expr::value(Some(message)));
-            }
+        if result.is_ok() && job.ended.load(Ordering::Acquire) {
+            return Ok(());
         }
+        let update = ended(
+            job.id,
+            self.id,
+            Utc::now(),
+            result.as_ref().map(|_| ()),
+            job.attempt,
+            &job.kind,
+        );
         let txn = crate::domain::begin_write(&self.state.db).await?;
-        update
-            .filter(job::Column::Id.eq(job.id))
-            .filter(job::Column::LockedBy.eq(self.id))
-            .exec(&txn)
-            .await?;
+        update.exec(&txn).await?;
         txn.commit().await?;
         Ok(())
     }

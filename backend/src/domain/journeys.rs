@@ -1147,7 +1147,7 @@ pub async fn run_step(
         book_step(&txn, e.id, n + 1, at).await?;
         wake |= at <= now;
     }
-    txn.commit().await?;
+    job.commit_done(txn).await?;
     if wake {
         queue.wake();
     }

@@ -612,12 +612,20 @@ async fn a_job_held_by_a_dead_worker_is_taken_over_when_its_lease_runs_out() {
     let done = wait_done(&app, &token, &id, Duration::from_secs(30)).await;
     assert_eq!(done["status"], "DONE", "{done}");
     assert_eq!(done["rowsCreated"], 2, "{done}");
-    let finished = job::Entity::find_by_id(job_id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(finished.done_at.is_some());
+    // The runner records the job's end just after the import's own last commit.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let finished = loop {
+        let found = job::Entity::find_by_id(job_id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        if found.done_at.is_some() || tokio::time::Instant::now() > deadline {
+            break found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(finished.done_at.is_some(), "{finished:?}");
     assert_eq!(finished.attempts, 2);
     assert_eq!(finished.locked_by, None);
 }

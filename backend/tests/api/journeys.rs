@@ -842,6 +842,81 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
 }
 
 #[tokio::test]
+async fn more_due_steps_than_one_claim_takes_all_advance_each_once() {
+    let (app, _sink) = app_with_sink().await;
+    let token = app.admin_token().await;
+    let j = create_journey(
+        &app,
+        &token,
+        json!({
+            "trigger": { "type": "SOURCE", "channel": "EVENT" },
+            "start": "w",
+            "nodes": [
+                node("w", json!({ "type": "WAIT", "wait": { "type": "DURATION", "minutes": 30 }, "next": "b" })),
+                node("b", json!({ "type": "BRANCH", "condition": { "type": "SCORE_ABOVE", "points": -1 }, "yes": "t", "no": "x" })),
+                node("t", json!({ "type": "ADD_TAG", "tag": "nurtured", "next": null })),
+                node("x", json!({ "type": "EXIT" })),
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(activate(&app, &token, &j).await["userErrors"], json!([]));
+    // More than a claim takes at once (`jobs::BATCH`), all due at the same moment.
+    let leads = leadflow::jobs::BATCH as usize * 2 + 10;
+    for i in 0..leads {
+        app.capture_lead(
+            &token,
+            json!({ "personName": format!("Batch {i}"), "email": format!("batch{i}@example.com"), "source": "EVENT" }),
+        )
+        .await;
+    }
+    eventually("the waits to begin", || settled(&app)).await;
+    advance(&app, chrono::Duration::minutes(31));
+    eventually("every lead to finish the journey", || async {
+        enrollment::Entity::find()
+            .filter(enrollment::Column::LeftAt.is_null())
+            .count(&app.server.db)
+            .await
+            .unwrap()
+            == 0
+    })
+    .await;
+    eventually("due jobs to run", || settled(&app)).await;
+    let enrolments = enrollment::Entity::find()
+        .all(&app.server.db)
+        .await
+        .unwrap();
+    assert_eq!(enrolments.len(), leads);
+    let steps = journey_step::Entity::find()
+        .count(&app.server.db)
+        .await
+        .unwrap() as usize;
+    assert_eq!(steps % leads, 0, "every lead takes the same steps");
+    for e in &enrolments {
+        assert_eq!(e.left_reason.as_deref(), Some("completed"), "{e:?}");
+    }
+    // Each step's job ran once and ended with its step: done, lease let go.
+    let jobs = job::Entity::find()
+        .filter(job::Column::Kind.eq("journey_step"))
+        .all(&app.server.db)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), steps);
+    for j in &jobs {
+        assert!(j.done_at.is_some(), "{j:?}");
+        assert_eq!((j.attempts, j.locked_by), (1, None), "{j:?}");
+    }
+    let tagged = app
+        .gql(
+            Some(&token),
+            r#"query { leads(first: 1, filter: { tag: "nurtured" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(tagged["data"]["leads"]["totalCount"], leads, "{tagged}");
+}
+
+#[tokio::test]
 async fn a_lead_that_wakes_up_leaves_for_a_rep_and_paused_journeys_hold_their_leads() {
     let (app, sink) = app_with_sink().await;
     let token = app.admin_token().await;

@@ -500,12 +500,7 @@ async fn the_daily_decay_job_cools_down_quiet_leads() {
         .unwrap();
 
     let queue = leadflow::jobs::Queue::default();
-    let job = |kind: &str, payload: Value| leadflow::jobs::Job {
-        id: uuid::Uuid::now_v7(),
-        kind: kind.to_string(),
-        payload,
-        attempt: 1,
-    };
+    let job = leadflow::jobs::Job::new;
     scoring::run_decay(
         &app.server.db,
         &queue,
