@@ -404,6 +404,7 @@ async fn capture_once(
     principal: &str,
     key: Option<&str>,
 ) -> DomainResult<Captured> {
+    read_configuration(db).await?;
     let txn = super::begin_write(db).await?;
     if let Some(key) = key {
         if let Some(seen) = replay(&txn, principal, key).await? {
@@ -433,6 +434,21 @@ async fn capture_once(
     txn.commit().await?;
     tracing::info!(lead_id = %captured.lead.id, outcome = captured.outcome.as_str(), source = clean.source.as_str(), "lead captured");
     Ok(*captured)
+}
+
+/// Reads, side by side and before the capture takes its write turn, the configuration
+/// it works with (see `memo`): the scoring model, the predictive model, the routing
+/// rules, the people, the active journeys. SQLite has one writer at a time; what a
+/// capture reads while holding it, every other capture waits for.
+async fn read_configuration(db: &DatabaseConnection) -> DomainResult<()> {
+    tokio::try_join!(
+        super::scoring::active(db),
+        super::predictive::latest(db),
+        super::routing::current(db),
+        super::routing::people(db),
+        super::journeys::active_versions(db),
+    )?;
+    Ok(())
 }
 
 /// What to do with a capture that matches an existing lead.

@@ -24,7 +24,8 @@
 //! between the relay accepting a message and the row being marked, the retry carries the
 //! same id, which receiving servers use to drop the duplicate.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use leadflow_shared::journey::{
@@ -830,7 +831,9 @@ pub(crate) async fn on_signal(
 }
 
 /// The active journeys, each with its active version.
-async fn active_versions(db: &impl ConnectionTrait) -> DomainResult<super::memo::ActiveJourneys> {
+pub(crate) async fn active_versions(
+    db: &impl ConnectionTrait,
+) -> DomainResult<super::memo::ActiveJourneys> {
     super::memo::remembered(|m| &mut m.journeys, active_versions_uncached(db)).await
 }
 
@@ -1021,6 +1024,38 @@ async fn lead_facts(
     })
 }
 
+/// The definition of a journey version. A version is never changed once written, so
+/// its parsed definition is kept for the life of the process (a step otherwise reads and
+/// parses its version each time); at most [`KEPT_DEFINITIONS`] of them.
+async fn definition(
+    db: &impl ConnectionTrait,
+    version_id: Uuid,
+) -> anyhow::Result<Arc<JourneyDefinition>> {
+    static KEPT: LazyLock<Mutex<HashMap<Uuid, Arc<JourneyDefinition>>>> =
+        LazyLock::new(Default::default);
+    let kept = || {
+        KEPT.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(def) = kept().get(&version_id).cloned() {
+        return Ok(def);
+    }
+    let version = journey_version::Entity::find_by_id(version_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("enrolment without version"))?;
+    let def: Arc<JourneyDefinition> = Arc::new(serde_json::from_value(version.definition)?);
+    let mut map = kept();
+    if map.len() >= KEPT_DEFINITIONS {
+        map.clear();
+    }
+    map.insert(version_id, def.clone());
+    Ok(def)
+}
+
+/// How many parsed journey versions a server keeps.
+const KEPT_DEFINITIONS: usize = 256;
+
 /// Takes step `n` of an enrolment, once. See the module docs.
 pub async fn run_step(
     db: &DatabaseConnection,
@@ -1053,11 +1088,7 @@ pub async fn run_step(
         // Held; resuming books the step again.
         return Ok(());
     }
-    let version = journey_version::Entity::find_by_id(e.version_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("enrolment without version"))?;
-    let def: JourneyDefinition = serde_json::from_value(version.definition)?;
+    let def = definition(&txn, e.version_id).await?;
     let state: EnrolmentState = serde_json::from_value(e.state.clone())?;
     let l = lead::Entity::find_by_id(e.lead_id).one(&txn).await?;
     let (step, l) = match l.filter(|l| l.merged_into.is_none()) {

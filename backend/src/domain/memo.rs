@@ -24,13 +24,16 @@ use crate::entity::{
 /// The active journeys, each with its active version's row.
 pub(crate) type ActiveJourneys = Arc<Vec<(journey_row::Model, Option<journey_version::Model>)>>;
 
+/// Every user and team.
+pub(crate) type People = Arc<(Vec<user::Model>, Vec<team::Model>)>;
+
 /// The configuration read so far in this scope; `None`: not read yet.
 #[derive(Default)]
 pub(crate) struct Memo {
     pub scoring: Option<Option<(scoring_model::Model, Arc<CompiledModel>)>>,
     pub predictive: Option<Option<(predictive_model::Model, Arc<PredictiveModel>)>>,
     pub routing: Option<super::routing::Config>,
-    pub people: Option<Arc<(Vec<user::Model>, Vec<team::Model>)>>,
+    pub people: Option<People>,
     pub journeys: Option<ActiveJourneys>,
 }
 

@@ -221,6 +221,17 @@ pub async fn open_loads(db: &impl ConnectionTrait) -> DomainResult<BTreeMap<Uuid
     Ok(out)
 }
 
+/// Every user and team (the memo's `people`).
+pub(crate) async fn people(db: &impl ConnectionTrait) -> DomainResult<super::memo::People> {
+    super::memo::remembered(|m| &mut m.people, async {
+        Ok::<_, DomainError>(Arc::new((
+            user::Entity::find().all(db).await?,
+            team::Entity::find().all(db).await?,
+        )))
+    })
+    .await
+}
+
 /// Everyone routing may hand a lead to, as of now, with the stored rotations.
 /// `passed_over` counts as away (a recycled lead does not go back to its owner).
 pub async fn team_state(
@@ -228,13 +239,7 @@ pub async fn team_state(
     rotations: BTreeMap<String, Rotation>,
     passed_over: Option<Uuid>,
 ) -> DomainResult<TeamState> {
-    let people = super::memo::remembered(|m| &mut m.people, async {
-        Ok::<_, DomainError>(Arc::new((
-            user::Entity::find().all(db).await?,
-            team::Entity::find().all(db).await?,
-        )))
-    })
-    .await?;
+    let people = people(db).await?;
     let (users, teams) = (&people.0, &people.1);
     let loads = open_loads(db).await?;
     let reps = users

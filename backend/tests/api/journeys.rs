@@ -493,6 +493,8 @@ async fn an_unopened_email_takes_the_no_path_and_unsubscribing_stops_every_journ
     )
     .await;
     eventually("the first email", || async { sink.messages().len() == 1 }).await;
+    // The step into the wait is a job of its own: the wait starts once it has run.
+    eventually("the wait to begin", || settled(&app)).await;
     advance(&app, chrono::Duration::minutes(61));
     eventually("the branch", || async {
         count_of(&node_counts(&app, &token, &branching).await, "x-no").2 == 1
@@ -778,6 +780,8 @@ async fn two_servers_on_one_database_take_each_step_once_and_a_rerun_sends_nothi
             .await;
     }
     eventually("first emails", || async { sink.messages().len() == leads }).await;
+    // Each step into the wait is a job of its own: the waits start once they have run.
+    eventually("the waits to begin", || settled(&app)).await;
     advance(&app, chrono::Duration::minutes(31));
     second.server.jobs.wake();
     eventually("second emails", || async {
