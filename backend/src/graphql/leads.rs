@@ -266,10 +266,26 @@ impl LeadEvent {
     }
 }
 
-#[derive(SimpleObject)]
 pub struct LeadEdge {
     pub node: Lead,
-    pub cursor: String,
+    /// Where the lead stands in the whole list (its cursor is written only when asked).
+    position: u64,
+}
+
+#[Object]
+impl LeadEdge {
+    async fn node(&self) -> &Lead {
+        &self.node
+    }
+    async fn cursor(&self) -> String {
+        self.encoded_cursor()
+    }
+}
+
+impl LeadEdge {
+    fn encoded_cursor(&self) -> String {
+        encode_cursor(&leads::ListCursor::at(self.position, &self.node.0))
+    }
 }
 
 #[derive(SimpleObject)]
@@ -419,21 +435,41 @@ impl LeadsQuery {
         )
         .await
         .map_err(internal)?;
+        if look_ahead
+            .field("edges")
+            .field("node")
+            .field("owner")
+            .exists()
+        {
+            // The page's owners in one query, handed to the loader: each `owner` below
+            // is then a cache hit instead of a batch queued per lead.
+            let mut ids: Vec<uuid::Uuid> = page.leads.iter().filter_map(|l| l.owner_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            if !ids.is_empty() {
+                let owners = crate::domain::users::find_many(&state.db, &ids)
+                    .await
+                    .map_err(internal)?;
+                ctx.data_unchecked::<DataLoader<UserLoader>>()
+                    .feed_many(owners.into_iter().map(|u| (u.id, u)))
+                    .await;
+            }
+        }
         let start = page.start;
         let edges: Vec<LeadEdge> = page
             .leads
             .into_iter()
             .enumerate()
             .map(|(i, l)| LeadEdge {
-                cursor: encode_cursor(&leads::ListCursor::at(start + i as u64, &l)),
                 node: Lead(l),
+                position: start + i as u64,
             })
             .collect();
         let page_info = PageInfo {
             has_next_page: page.has_next,
             has_previous_page: start > 0,
-            start_cursor: edges.first().map(|e| e.cursor.clone()),
-            end_cursor: edges.last().map(|e| e.cursor.clone()),
+            start_cursor: edges.first().map(LeadEdge::encoded_cursor),
+            end_cursor: edges.last().map(LeadEdge::encoded_cursor),
         };
         Ok(LeadConnection {
             page_info,
