@@ -1,7 +1,6 @@
 //! Working leads over GraphQL: log activities, edit with a version check, tasks, and
 //! behaviour events.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Json, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use leadflow_shared::{ActivityKind, ActivityOutcome, ApiScope, BehaviourKind};
@@ -9,7 +8,7 @@ use leadflow_shared::{ActivityKind, ActivityOutcome, ApiScope, BehaviourKind};
 use super::errors::{internal, payload, UserError};
 use super::guards::{current_user, principal, AccessGuard, RoleGuard};
 use super::leads::{actor, visibility, Lead, LeadEvent};
-use super::loaders::UserLoader;
+use super::loaders::Users;
 use super::types::User;
 use super::users::parse_id;
 use crate::app::AppState;
@@ -63,7 +62,7 @@ impl Task {
         self.0.done_at.is_none() && self.0.due_at < Utc::now()
     }
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader
             .load_one(self.0.assignee_id)
             .await

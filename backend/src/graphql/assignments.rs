@@ -1,7 +1,6 @@
 //! Bulk actions on leads over GraphQL: assign (or release to the pool), tag, and move
 //! through the lifecycle.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use leadflow_shared::{AssignmentReason, LeadStage};
@@ -9,7 +8,7 @@ use leadflow_shared::{AssignmentReason, LeadStage};
 use super::errors::{internal, payload, UserError};
 use super::guards::{current_user, RoleGuard};
 use super::leads::{actor, visibility, Lead};
-use super::loaders::UserLoader;
+use super::loaders::Users;
 use super::types::User;
 use super::users::parse_id;
 use crate::app::AppState;
@@ -56,7 +55,7 @@ async fn load_user(
     id: Option<uuid::Uuid>,
 ) -> async_graphql::Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
-    let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+    let loader = ctx.data_unchecked::<Users>();
     Ok(loader.load_one(id).await.map_err(internal)?.map(User))
 }
 

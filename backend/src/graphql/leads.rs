@@ -1,6 +1,5 @@
 //! Leads over GraphQL: capture, the list, one lead with its timeline.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use leadflow_shared::analytics::FunnelStep;
@@ -9,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::errors::{internal, payload, UserError};
 use super::guards::{principal, AccessGuard};
-use super::loaders::UserLoader;
+use super::loaders::Users;
 use super::types::{page_window, PageInfo, User};
 use super::users::parse_id;
 use crate::app::AppState;
@@ -104,7 +103,7 @@ impl Lead {
         let Some(id) = self.0.owner_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
     async fn fit_score(&self) -> i32 {
@@ -258,7 +257,7 @@ impl LeadEvent {
         let Some(id) = self.0.actor_user_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
     async fn data(&self) -> Json<serde_json::Value> {
@@ -450,7 +449,7 @@ impl LeadsQuery {
                 let owners = crate::domain::users::find_many(&state.db, &ids)
                     .await
                     .map_err(internal)?;
-                ctx.data_unchecked::<DataLoader<UserLoader>>()
+                ctx.data_unchecked::<Users>()
                     .feed_many(owners.into_iter().map(|u| (u.id, u)))
                     .await;
             }

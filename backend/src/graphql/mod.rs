@@ -27,7 +27,6 @@ mod teams;
 mod types;
 mod users;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 pub use errors::{outage_error, ErrorCode, UserError};
@@ -125,17 +124,12 @@ pub fn prepare_request(
     auth: Authentication,
     client_ip: std::net::IpAddr,
 ) -> async_graphql::Request {
+    let (users, teams) = loaders::fresh(&state.db, true);
     request
         .data(auth)
         .data(ClientIp(client_ip))
-        .data(DataLoader::new(
-            loaders::UserLoader(state.db.clone()),
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            loaders::TeamLoader(state.db.clone()),
-            tokio::spawn,
-        ))
+        .data(users)
+        .data(teams)
 }
 
 /// Data for a WebSocket connection. Its loaders do not cache: a subscription lives for
@@ -148,11 +142,8 @@ pub fn connection_data(
     let mut data = async_graphql::Data::default();
     data.insert(auth);
     data.insert(ClientIp(client_ip));
-    let users = DataLoader::new(loaders::UserLoader(state.db.clone()), tokio::spawn);
-    users.enable_all_cache(false);
+    let (users, teams) = loaders::fresh(&state.db, false);
     data.insert(users);
-    let teams = DataLoader::new(loaders::TeamLoader(state.db.clone()), tokio::spawn);
-    teams.enable_all_cache(false);
     data.insert(teams);
     data
 }

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object, SimpleObject, Subscription, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{Stream, StreamExt};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 use super::errors::{internal, payload, ErrorCode, UserError};
 use super::guards::{current_user, RoleGuard};
 use super::leads::{actor, visibility, Lead};
-use super::loaders::UserLoader;
+use super::loaders::Users;
 use super::types::User;
 use super::users::parse_id;
 use crate::app::AppState;
@@ -113,7 +112,7 @@ impl Opportunity {
         let Some(id) = self.deal.owner_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
     async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {

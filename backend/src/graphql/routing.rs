@@ -1,6 +1,5 @@
 //! Routing rules, the claim pool, who is away, and SLA policies over GraphQL.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use leadflow_shared::sla::{RecycleAction, SlaPolicy as PolicyDefinition, SlaState};
@@ -9,7 +8,7 @@ use leadflow_shared::{Role, RoutingTrigger};
 use super::errors::{internal, payload, UserError};
 use super::guards::{current_user, RoleGuard};
 use super::leads::{actor, visibility, Lead};
-use super::loaders::{TeamLoader, UserLoader};
+use super::loaders::{Teams, Users};
 use super::types::{Team, User};
 use super::users::parse_id;
 use crate::app::AppState;
@@ -45,7 +44,7 @@ impl RoutingConfig {
         let Some(id) = self.0.updated_by else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
 }
@@ -86,7 +85,7 @@ impl SlaPolicy {
         let Some(id) = self.0.team_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<TeamLoader>>();
+        let loader = ctx.data_unchecked::<Teams>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(Team))
     }
     /// `WorkingHours`: `{utcOffsetMinutes, periods: [{days, from, to}]}`.

@@ -1,7 +1,6 @@
 //! Scoring over GraphQL: model versions (draft → active), the sample the designer
 //! previews on, re-scoring runs with live progress, and the predictive model.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, Subscription, ID};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
@@ -14,7 +13,7 @@ use tokio_stream::StreamExt;
 use super::errors::{internal, payload, UserError};
 use super::guards::RoleGuard;
 use super::leads::actor;
-use super::loaders::UserLoader;
+use super::loaders::Users;
 use super::types::User;
 use super::users::parse_id;
 use crate::app::AppState;
@@ -66,7 +65,7 @@ impl ScoringModelVersion {
         let Some(id) = self.0.created_by else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
 }

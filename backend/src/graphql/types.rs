@@ -1,13 +1,12 @@
 //! Wire types for accounts. They wrap database rows and choose what clients see (never
 //! a password hash or a key hash).
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use leadflow_shared::{ApiScope, Role};
 
 use super::errors::internal;
-use super::loaders::{TeamLoader, UserLoader};
+use super::loaders::{Teams, Users};
 use crate::app::AppState;
 use crate::domain::users as users_domain;
 use crate::entity::{api_key, team, user};
@@ -32,7 +31,7 @@ impl User {
         let Some(id) = self.0.team_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<TeamLoader>>();
+        let loader = ctx.data_unchecked::<Teams>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(Team))
     }
     /// Provinces / cities this person covers (used by routing).
@@ -73,7 +72,7 @@ impl Team {
         let Some(id) = self.0.manager_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<UserLoader>>();
+        let loader = ctx.data_unchecked::<Users>();
         Ok(loader.load_one(id).await.map_err(internal)?.map(User))
     }
     /// Everyone in the team, active or not, by name.
