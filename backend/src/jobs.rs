@@ -12,7 +12,9 @@
 //! while the runner works; a worker that dies stops renewing and its jobs are claimed
 //! again once the leases run out. Handlers therefore run *at least* once and make their
 //! effects exactly-once themselves (an import commits its resume position with each
-//! chunk of rows). A handler whose work is one transaction records the job's end in it
+//! chunk of rows). A kind that may run for minutes (an import, a re-score) is claimed
+//! on its own, so it never holds other jobs' leases while it runs. A handler whose work
+//! is one transaction records the job's end in it
 //! ([`Job::commit_done`]), so the work and the job's end land together.
 //!
 //! The runner wakes at once when this server enqueues ([`Queue::wake`]) and polls
@@ -200,6 +202,9 @@ type Handler = Arc<dyn Fn(AppState, Job) -> BoxFuture<'static, anyhow::Result<()
 pub struct Runner {
     state: AppState,
     handlers: HashMap<&'static str, Handler>,
+    /// Kinds that may run for minutes (an import, a re-score): claimed alone, so they
+    /// never hold other jobs' leases while they run, nor wait behind others.
+    long: std::collections::HashSet<&'static str>,
     id: Uuid,
     lease: Duration,
     poll: Duration,
@@ -209,21 +214,21 @@ pub struct Runner {
 pub fn runner(state: AppState) -> Runner {
     use crate::domain::scoring;
     Runner::new(state)
-        .handle(crate::domain::imports::JOB_KIND, |state, job| async move {
+        .handle_long(crate::domain::imports::JOB_KIND, |state, job| async move {
             crate::domain::imports::run_job(&state.db, &state.events, &state.config, &job).await
         })
-        .handle(scoring::RESCORE_JOB, |state, job| async move {
+        .handle_long(scoring::RESCORE_JOB, |state, job| async move {
             scoring::run_rescore(&state.db, &state.events, &job).await
         })
-        .handle(scoring::DECAY_JOB, |state, job| async move {
+        .handle_long(scoring::DECAY_JOB, |state, job| async move {
             let now = state.config.clock.now();
             scoring::run_decay(&state.db, &state.jobs, now, &job).await
         })
-        .handle(
+        .handle_long(
             crate::domain::predictive::SCORE_JOB,
             |state, job| async move { crate::domain::predictive::run_scoring(&state.db, &job).await },
         )
-        .handle(crate::relay::PRUNE_JOB, |state, _job| async move {
+        .handle_long(crate::relay::PRUNE_JOB, |state, _job| async move {
             crate::relay::run_prune(&state.db, state.config.clock.now()).await
         })
         .handle(crate::domain::activities::TASK_DUE_JOB, |state, job| async move {
@@ -246,7 +251,7 @@ pub fn runner(state: AppState) -> Runner {
             let now = state.config.clock.now();
             crate::domain::journeys::run_send(&state.db, &state.config, now, &job).await
         })
-        .handle(
+        .handle_long(
             crate::domain::journeys::INACTIVE_SWEEP_JOB,
             |state, _job| async move {
                 let now = state.config.clock.now();
@@ -257,11 +262,11 @@ pub fn runner(state: AppState) -> Runner {
             let now = state.config.clock.now();
             crate::domain::sla::run_step(&state.db, &state.jobs, now, &job).await
         })
-        .handle(crate::domain::sla::INACTIVITY_JOB, |state, job| async move {
+        .handle_long(crate::domain::sla::INACTIVITY_JOB, |state, job| async move {
             let now = state.config.clock.now();
             crate::domain::sla::run_inactivity(&state.db, &state.jobs, now, &job).await
         })
-        .handle(
+        .handle_long(
             crate::domain::predictive::TRAIN_JOB,
             |state, job| async move {
                 let now = state.config.clock.now();
@@ -275,6 +280,7 @@ impl Runner {
         Runner {
             state,
             handlers: HashMap::new(),
+            long: Default::default(),
             id: Uuid::now_v7(),
             lease: LEASE,
             poll: POLL,
@@ -291,6 +297,17 @@ impl Runner {
         self.handlers
             .insert(kind, Arc::new(move |s, j| Box::pin(handler(s, j))));
         self
+    }
+
+    /// Registers the handler for a kind of job that may run for minutes; such a job is
+    /// claimed on its own (see [`Runner`]).
+    pub fn handle_long<F, Fut>(mut self, kind: &'static str, handler: F) -> Self
+    where
+        F: Fn(AppState, Job) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        self.long.insert(kind);
+        self.handle(kind, handler)
     }
 
     /// Runs until `stop` turns true (or its sender is dropped). A job in progress is
@@ -348,7 +365,13 @@ impl Runner {
         if backend == DbBackend::Postgres {
             due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let found = due.all(&txn).await?;
+        let mut found = due.all(&txn).await?;
+        // A long job goes alone; short ones are taken up to the first long one.
+        let short = found
+            .iter()
+            .position(|j| self.long.contains(j.kind.as_str()))
+            .unwrap_or(found.len());
+        found.truncate(short.max(1));
         if found.is_empty() {
             txn.commit().await?;
             return Ok(Vec::new());
