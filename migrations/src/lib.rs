@@ -26,6 +26,7 @@ mod m20261122_000019_analytics;
 mod m20261122_000020_lead_region_industry_index;
 mod m20261122_000021_lead_province_stage_index;
 mod m20261122_000022_lead_province_score_index;
+mod m20261122_000023_jobs_due_order_index;
 
 /// The text the PostgreSQL search index covers; lead searches spell it exactly so.
 pub use m20261122_000016_lead_search::PG_SEARCH_EXPR;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000020_lead_region_industry_index::Migration),
             Box::new(m20261122_000021_lead_province_stage_index::Migration),
             Box::new(m20261122_000022_lead_province_score_index::Migration),
+            Box::new(m20261122_000023_jobs_due_order_index::Migration),
         ]
     }
 }
