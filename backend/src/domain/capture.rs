@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use leadflow_shared::normalize::{company_key, Email, Phone, PhoneError};
 use leadflow_shared::{Channel, LeadStage, UserErrorCode};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -353,15 +353,18 @@ pub async fn capture(
     }
     let clean = validate(&input).map_err(DomainError::Invalid)?;
     let principal = principal(actor);
-    let result = super::memo::scope(capture_once(
-        db,
+    let request = Request {
         actor,
-        &clean,
-        input.origin.as_ref(),
-        &principal,
-        key,
-    ))
-    .await;
+        clean,
+        origin: input.origin,
+        principal: principal.clone(),
+        key: key.map(str::to_string),
+    };
+    let result = if db.get_database_backend() == DbBackend::Sqlite {
+        group::submit(db, request).await
+    } else {
+        super::memo::scope(capture_once(db, &request)).await
+    };
     match (result, key) {
         // Two retries raced; the other one won. Answer with its result.
         (Err(DomainError::Db(e)), Some(key)) if is_unique_violation(&e) => {
@@ -369,6 +372,16 @@ pub async fn capture(
         }
         (result, _) => result,
     }
+}
+
+/// One capture, validated, with who sent it.
+#[derive(Debug)]
+struct Request {
+    actor: Actor,
+    clean: Clean,
+    origin: Option<serde_json::Value>,
+    principal: String,
+    key: Option<String>,
 }
 
 async fn replay(
@@ -396,44 +409,218 @@ async fn replay(
     }))
 }
 
-async fn capture_once(
-    db: &DatabaseConnection,
-    actor: Actor,
-    clean: &Clean,
-    origin: Option<&serde_json::Value>,
-    principal: &str,
-    key: Option<&str>,
-) -> DomainResult<Captured> {
+/// A capture in a transaction of its own.
+async fn capture_once(db: &DatabaseConnection, request: &Request) -> DomainResult<Captured> {
     read_configuration(db).await?;
     let txn = super::begin_write(db).await?;
-    if let Some(key) = key {
-        if let Some(seen) = replay(&txn, principal, key).await? {
+    let captured = capture_within(&txn, request, Utc::now()).await?;
+    txn.commit().await?;
+    logged(&request.clean, &captured);
+    Ok(captured)
+}
+
+fn logged(clean: &Clean, captured: &Captured) {
+    tracing::info!(lead_id = %captured.lead.id, outcome = captured.outcome.as_str(), source = clean.source.as_str(), replayed = captured.replayed, "lead captured");
+}
+
+/// The writes of one capture, inside the caller's transaction: an idempotency key
+/// already seen answers with the first result and writes nothing.
+async fn capture_within(
+    txn: &impl ConnectionTrait,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> DomainResult<Captured> {
+    if let Some(key) = &request.key {
+        if let Some(seen) = replay(txn, &request.principal, key).await? {
             return Ok(seen);
         }
     }
-    check_campaign(&txn, clean.campaign_id).await?;
-    let now = Utc::now();
-    let Applied::Captured(captured) =
-        apply(&txn, actor, clean, origin, DedupPolicy::Merge, now).await?
+    let clean = &request.clean;
+    check_campaign(txn, clean.campaign_id).await?;
+    let Applied::Captured(captured) = apply(
+        txn,
+        request.actor,
+        clean,
+        request.origin.as_ref(),
+        DedupPolicy::Merge,
+        now,
+    )
+    .await?
     else {
         return Err(DomainError::Internal(anyhow::anyhow!(
             "the merge policy never skips"
         )));
     };
-    if let Some(key) = key {
+    if let Some(key) = &request.key {
         capture_request::ActiveModel {
-            principal: Set(principal.to_string()),
-            idempotency_key: Set(key.to_string()),
+            principal: Set(request.principal.clone()),
+            idempotency_key: Set(key.clone()),
             lead_id: Set(captured.lead.id),
             outcome: Set(captured.outcome.as_str().to_string()),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
-    tracing::info!(lead_id = %captured.lead.id, outcome = captured.outcome.as_str(), source = clean.source.as_str(), "lead captured");
     Ok(*captured)
+}
+
+/// Group commit on SQLite: captures that arrive while another one holds the write turn
+/// wait together, and the next of them to get the turn writes them all in one
+/// transaction, each inside its own savepoint (a capture that fails takes only its own
+/// writes back). One `BEGIN`/`COMMIT`, one write of the log's shared pages and one read
+/// of the configuration then serve the whole group; alone, a capture is a group of one.
+mod group {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use sea_orm::{DatabaseConnection, TransactionTrait};
+    use tokio::sync::oneshot;
+
+    use super::{capture_once, capture_within, logged, read_configuration, Captured, Request};
+    use crate::domain::writer::{self, Turn};
+    use crate::error::{DomainError, DomainResult};
+
+    /// The most captures one transaction takes; more wait for the next.
+    const MOST: usize = 64;
+
+    struct Waiting {
+        ticket: u64,
+        request: Request,
+        reply: oneshot::Sender<DomainResult<Captured>>,
+    }
+
+    #[derive(Default)]
+    struct Queue {
+        next_ticket: u64,
+        waiting: Vec<Waiting>,
+    }
+
+    type Shared = Arc<Mutex<Queue>>;
+
+    fn queue_of(db: &DatabaseConnection) -> Shared {
+        static QUEUES: OnceLock<Mutex<HashMap<PathBuf, Shared>>> = OnceLock::new();
+        let mut queues = QUEUES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        queues.entry(writer::database_file(db)).or_default().clone()
+    }
+
+    fn lock(queue: &Shared) -> std::sync::MutexGuard<'_, Queue> {
+        queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues the capture, and writes the waiting group whenever this caller gets the
+    /// write turn first; answers once the capture's transaction has committed.
+    pub(super) async fn submit(
+        db: &DatabaseConnection,
+        request: Request,
+    ) -> DomainResult<Captured> {
+        let queue = queue_of(db);
+        let (reply, mut answer) = oneshot::channel();
+        let ticket = {
+            let mut q = lock(&queue);
+            q.next_ticket += 1;
+            let ticket = q.next_ticket;
+            q.waiting.push(Waiting {
+                ticket,
+                request,
+                reply,
+            });
+            ticket
+        };
+        loop {
+            tokio::select! {
+                biased;
+                answered = &mut answer => {
+                    return answered.unwrap_or_else(|_| {
+                        Err(DomainError::Internal(anyhow::anyhow!(
+                            "the capture's group ended without an answer"
+                        )))
+                    });
+                }
+                turn = writer::turn(db) => {
+                    let turn = match turn {
+                        Ok(turn) => turn,
+                        Err(e) => {
+                            // Not written and no longer waiting: say so. Already taken
+                            // by a group that is writing it: wait for that answer.
+                            let mut q = lock(&queue);
+                            if let Some(at) = q.waiting.iter().position(|w| w.ticket == ticket) {
+                                q.waiting.remove(at);
+                                return Err(e.into());
+                            }
+                            continue;
+                        }
+                    };
+                    let group: Vec<Waiting> = {
+                        let mut q = lock(&queue);
+                        let n = q.waiting.len().min(MOST);
+                        q.waiting.drain(..n).collect()
+                    };
+                    if group.is_empty() {
+                        continue;
+                    }
+                    // Its own task: the group is written even if this request goes away.
+                    tokio::spawn(write(db.clone(), turn, group));
+                }
+            }
+        }
+    }
+
+    /// Writes a group in one transaction and answers each capture; when the transaction
+    /// itself fails (the disk, the database), each capture is tried again on its own so
+    /// that it gets its own answer.
+    async fn write(db: DatabaseConnection, turn: Turn, group: Vec<Waiting>) {
+        metrics::histogram!("leadflow_capture_group_size").record(group.len() as f64);
+        let outcomes = crate::domain::memo::scope(together(&db, turn, &group)).await;
+        match outcomes {
+            Ok(outcomes) => {
+                for (waiting, outcome) in group.into_iter().zip(outcomes) {
+                    if let Ok(captured) = &outcome {
+                        logged(&waiting.request.clean, captured);
+                    }
+                    let _ = waiting.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(captures = group.len(), error = %e, "a group of captures failed; each is tried alone");
+                for waiting in group {
+                    let outcome =
+                        crate::domain::memo::scope(capture_once(&db, &waiting.request)).await;
+                    let _ = waiting.reply.send(outcome);
+                }
+            }
+        }
+    }
+
+    async fn together(
+        db: &DatabaseConnection,
+        turn: Turn,
+        group: &[Waiting],
+    ) -> DomainResult<Vec<DomainResult<Captured>>> {
+        let (configuration, txn) =
+            tokio::join!(read_configuration(db), writer::begin_in_turn(db, turn));
+        configuration?;
+        let txn = txn?;
+        let mut outcomes = Vec::with_capacity(group.len());
+        for waiting in group {
+            let savepoint = txn.begin().await?;
+            let outcome = capture_within(&savepoint, &waiting.request, chrono::Utc::now()).await;
+            if outcome.is_ok() {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+            outcomes.push(outcome);
+        }
+        txn.commit().await?;
+        Ok(outcomes)
+    }
 }
 
 /// Reads, side by side and before the capture takes its write turn, the configuration

@@ -31,7 +31,13 @@ pub(crate) struct WriteTxn {
     txn: DatabaseTransaction,
     /// Dropped after `txn` (fields drop in order), so the next writer begins only once
     /// this transaction has ended.
-    _turn: Option<OwnedMutexGuard<()>>,
+    _turn: Turn,
+}
+
+/// A place at the head of the write queue: while it is held, no other writer of this
+/// process begins. On PostgreSQL there is no queue and a turn holds nothing.
+pub(crate) struct Turn {
+    _held: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTxn {
@@ -75,42 +81,56 @@ impl ConnectionTrait for WriteTxn {
     }
 }
 
+/// The file behind a SQLite connection: what the process's writers of it share.
+pub(crate) fn database_file(db: &DatabaseConnection) -> PathBuf {
+    db.get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf()
+}
+
 /// The write queue of each SQLite file this process has open.
 fn queue_of(db: &DatabaseConnection) -> Arc<tokio::sync::Mutex<()>> {
     static QUEUES: OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let file = db
-        .get_sqlite_connection_pool()
-        .connect_options()
-        .get_filename()
-        .to_path_buf();
     let mut queues = QUEUES
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    queues.entry(file).or_default().clone()
+    queues.entry(database_file(db)).or_default().clone()
+}
+
+/// Waits for this process's turn to write (at most [`TURN_TIMEOUT`]).
+pub(crate) async fn turn(db: &DatabaseConnection) -> Result<Turn, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(Turn { _held: None });
+    }
+    let turn = tokio::time::timeout(TURN_TIMEOUT, queue_of(db).lock_owned())
+        .await
+        .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?;
+    Ok(Turn { _held: Some(turn) })
 }
 
 /// Starts a transaction that will write. On SQLite it first waits its turn in the
 /// write queue, then takes the write lock at once (`BEGIN IMMEDIATE`), so it never has
 /// to upgrade a read lock and fail with "database is locked".
 pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = turn(db).await?;
+    begin_in_turn(db, turn).await
+}
+
+/// Starts a transaction that will write, in a turn the caller already holds.
+pub(crate) async fn begin_in_turn(db: &DatabaseConnection, turn: Turn) -> Result<WriteTxn, DbErr> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(WriteTxn {
             txn: db.begin().await?,
-            _turn: None,
+            _turn: turn,
         });
     }
-    let turn = tokio::time::timeout(TURN_TIMEOUT, queue_of(db).lock_owned())
-        .await
-        .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?;
     let txn = db
         .begin_with_options(sea_orm::TransactionOptions {
             sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
             ..Default::default()
         })
         .await?;
-    Ok(WriteTxn {
-        txn,
-        _turn: Some(turn),
-    })
+    Ok(WriteTxn { txn, _turn: turn })
 }

@@ -1,7 +1,9 @@
 //! Capture through the API: normalisation, duplicates, idempotent retries, visibility.
 
 use leadflow::entity::lead;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 use serde_json::{json, Value};
 
 use crate::helpers::{error_code, spawn_app, TestApp};
@@ -182,6 +184,71 @@ async fn retries_with_an_idempotency_key_never_make_a_second_lead() {
         events, 2,
         "one capture event per lead, none for the replays"
     );
+}
+
+#[tokio::test]
+async fn captures_arriving_together_are_each_written_once_or_refused_alone() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    // Forty captures at once: on SQLite they share transactions (group commit), so a
+    // refused one must take back only its own writes, and retries of one key in the
+    // same group must still make one lead.
+    let mut inputs = Vec::new();
+    for i in 0..24 {
+        inputs.push(json!({ "personName": format!("并发客户{i}"), "email": format!("burst{i}@example.cn") }));
+    }
+    for _ in 0..8 {
+        inputs.push(json!({ "personName": "周芷若", "phone": "13700001111", "idempotencyKey": "together-1" }));
+    }
+    for i in 0..8 {
+        inputs.push(json!({ "personName": format!("无效活动{i}"), "email": format!("nocampaign{i}@example.cn"),
+                            "campaignId": "0190c0de-0000-7000-8000-000000000000" }));
+    }
+    let answers = futures_util::future::join_all(
+        inputs
+            .iter()
+            .map(|input| capture(&app, &admin, input.clone())),
+    )
+    .await;
+
+    let mut created = std::collections::HashSet::new();
+    for answer in &answers[..24] {
+        assert_eq!(answer["userErrors"], json!([]), "{answer}");
+        assert_eq!(answer["outcome"], "CREATED", "{answer}");
+        assert!(created.insert(answer["leadId"].clone()), "{answer}");
+    }
+    let keyed = &answers[24..32];
+    for answer in keyed {
+        assert_eq!(answer["userErrors"], json!([]), "{answer}");
+        assert_eq!(answer["leadId"], keyed[0]["leadId"], "one lead for one key");
+    }
+    assert_eq!(
+        keyed.iter().filter(|a| a["replayed"] == false).count(),
+        1,
+        "the first is written, the rest are answered from it"
+    );
+    for answer in &answers[32..] {
+        assert!(answer["leadId"].is_null(), "{answer}");
+        assert_eq!(answer["userErrors"][0]["field"], "campaignId", "{answer}");
+        assert_eq!(answer["userErrors"][0]["code"], "NOT_FOUND", "{answer}");
+    }
+
+    assert_eq!(lead_count(&app).await, 25);
+    let events = leadflow::entity::lead_event::Entity::find()
+        .filter(leadflow::entity::lead_event::Column::Kind.eq("captured"))
+        .count(&app.server.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        events, 25,
+        "one capture event per lead, none for refusals or replays"
+    );
+    let refused = lead::Entity::find()
+        .filter(lead::Column::Email.like("nocampaign%"))
+        .count(&app.server.db)
+        .await
+        .unwrap();
+    assert_eq!(refused, 0, "a refused capture leaves nothing behind");
 }
 
 #[tokio::test]
