@@ -565,8 +565,14 @@ mod group {
                     if group.is_empty() {
                         continue;
                     }
-                    // Its own task: the group is written even if this request goes away.
-                    tokio::spawn(write(db.clone(), turn, group));
+                    if group.len() == 1 && group[0].ticket == ticket {
+                        // Alone: nobody else's capture depends on this request staying.
+                        write(db.clone(), turn, group).await;
+                    } else {
+                        // Its own task: the group is written even if this request goes
+                        // away.
+                        tokio::spawn(write(db.clone(), turn, group));
+                    }
                 }
             }
         }
