@@ -5,7 +5,8 @@
 //!
 //! On PostgreSQL a trigger NOTIFYs `leadflow_outbox` when events are committed and the
 //! relay LISTENs, so it reads at once; it also polls, in case a notification is lost
-//! with a dropped connection. On SQLite (one server) it polls briefly.
+//! with a dropped connection. On SQLite (one server) every commit of this process wakes it, and it polls for what
+//! another process (a command-line import) wrote.
 //!
 //! PostgreSQL hands out sequence numbers before commit, so a later number can become
 //! visible first. The relay keeps order: it waits for a missing number for a moment
@@ -22,9 +23,12 @@ use crate::app::AppState;
 use crate::entity::outbox;
 use crate::events::OutboxEvent;
 
-/// How often the relay looks for new events without being told.
-const POLL_SQLITE: Duration = Duration::from_millis(15);
+/// How often the relay looks for new events without being told (on SQLite this
+/// process's commits tell it; the poll finds what another process wrote).
+const POLL_SQLITE: Duration = Duration::from_millis(50);
 const POLL_POSTGRES: Duration = Duration::from_millis(500);
+/// How soon a missing sequence number is looked for again.
+const GAP_POLL: Duration = Duration::from_millis(15);
 /// How long a missing sequence number is waited for.
 const GAP_WAIT: Duration = Duration::from_secs(2);
 const BATCH: u64 = 500;
@@ -47,7 +51,11 @@ pub async fn last_seq(db: &sea_orm::DatabaseConnection) -> Result<i64, sea_orm::
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let backend = db.get_database_backend();
-    let wake = Arc::new(Notify::new());
+    let wake = if backend == DbBackend::Sqlite {
+        crate::domain::commits(&db)
+    } else {
+        Arc::new(Notify::new())
+    };
     let listener = (backend == DbBackend::Postgres).then(|| {
         let pool = db.get_postgres_connection_pool().clone();
         let wake = wake.clone();
@@ -117,11 +125,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         if full {
             continue;
         }
-        let wait = if gap_since.is_some() {
-            POLL_SQLITE
-        } else {
-            poll
-        };
+        let wait = if gap_since.is_some() { GAP_POLL } else { poll };
         tokio::select! {
             () = wake.notified() => {}
             () = tokio::time::sleep(wait) => {}

@@ -60,8 +60,13 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         // driver's default is 5 s) rather than fail, so a burst of captures arriving
         // while an import commits a chunk queues instead of erroring; the request timeout
         // (30 s) still bounds the wait.
+        //
+        // Temporary files (a savepoint's journal: captures written in a group and import
+        // rows each run inside one) stay in memory rather than in a file written for
+        // every savepoint.
         .map_sqlx_sqlite_opts(|opts| {
             opts.pragma("cache_size", "-4096")
+                .pragma("temp_store", "memory")
                 .busy_timeout(Duration::from_secs(20))
         })
         // A connection must come back to the pool outside any transaction. When SQLite

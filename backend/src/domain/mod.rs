@@ -132,4 +132,4 @@ pub(crate) fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     )
 }
 
-pub(crate) use writer::{begin_write, WriteTxn};
+pub(crate) use writer::{begin_write, commits, WriteTxn};

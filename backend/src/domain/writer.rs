@@ -20,7 +20,7 @@ use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     ExecResult, QueryResult, Statement, TransactionTrait,
 };
-use tokio::sync::OwnedMutexGuard;
+use tokio::sync::{Notify, OwnedMutexGuard};
 
 /// How long a writer waits for its turn before giving up, as SQLite's busy timeout did.
 const TURN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -38,11 +38,17 @@ pub(crate) struct WriteTxn {
 /// process begins. On PostgreSQL there is no queue and a turn holds nothing.
 pub(crate) struct Turn {
     _held: Option<OwnedMutexGuard<()>>,
+    /// Told after each commit made in this turn (SQLite: see [`commits`]).
+    committed: Option<Arc<Notify>>,
 }
 
 impl WriteTxn {
     pub(crate) async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        if let Some(committed) = &self._turn.committed {
+            committed.notify_one();
+        }
+        Ok(())
     }
 
     pub(crate) async fn rollback(self) -> Result<(), DbErr> {
@@ -89,25 +95,45 @@ pub(crate) fn database_file(db: &DatabaseConnection) -> PathBuf {
         .to_path_buf()
 }
 
-/// The write queue of each SQLite file this process has open.
-fn queue_of(db: &DatabaseConnection) -> Arc<tokio::sync::Mutex<()>> {
-    static QUEUES: OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let mut queues = QUEUES
+/// What this process's writers of one SQLite file share: the queue they wait in, and
+/// the signal each commit gives (the outbox relay reads new events on it at once).
+#[derive(Default, Clone)]
+struct Writers {
+    queue: Arc<tokio::sync::Mutex<()>>,
+    committed: Arc<Notify>,
+}
+
+fn writers_of(db: &DatabaseConnection) -> Writers {
+    static WRITERS: OnceLock<Mutex<HashMap<PathBuf, Writers>>> = OnceLock::new();
+    let mut writers = WRITERS
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    queues.entry(database_file(db)).or_default().clone()
+    writers.entry(database_file(db)).or_default().clone()
+}
+
+/// Told after every write transaction of this process on the SQLite file commits (a
+/// single waiter: the outbox relay).
+pub(crate) fn commits(db: &DatabaseConnection) -> Arc<Notify> {
+    writers_of(db).committed
 }
 
 /// Waits for this process's turn to write (at most [`TURN_TIMEOUT`]).
 pub(crate) async fn turn(db: &DatabaseConnection) -> Result<Turn, DbErr> {
     if db.get_database_backend() != DbBackend::Sqlite {
-        return Ok(Turn { _held: None });
+        return Ok(Turn {
+            _held: None,
+            committed: None,
+        });
     }
-    let turn = tokio::time::timeout(TURN_TIMEOUT, queue_of(db).lock_owned())
+    let writers = writers_of(db);
+    let turn = tokio::time::timeout(TURN_TIMEOUT, writers.queue.lock_owned())
         .await
         .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?;
-    Ok(Turn { _held: Some(turn) })
+    Ok(Turn {
+        _held: Some(turn),
+        committed: Some(writers.committed),
+    })
 }
 
 /// Starts a transaction that will write. On SQLite it first waits its turn in the
