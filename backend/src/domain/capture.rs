@@ -361,7 +361,8 @@ pub async fn capture(
         key: key.map(str::to_string),
     };
     let result = if db.get_database_backend() == DbBackend::Sqlite {
-        group::submit(db, request).await
+        // On the heap: the capture's future is large (debug builds overflow the stack).
+        Box::pin(group::submit(db, request)).await
     } else {
         super::memo::scope(capture_once(db, &request)).await
     };
@@ -567,7 +568,7 @@ mod group {
                     }
                     if group.len() == 1 && group[0].ticket == ticket {
                         // Alone: nobody else's capture depends on this request staying.
-                        write(db.clone(), turn, group).await;
+                        Box::pin(write(db.clone(), turn, group)).await;
                     } else {
                         // Its own task: the group is written even if this request goes
                         // away.
