@@ -5,8 +5,8 @@
 //!
 //! On PostgreSQL a trigger NOTIFYs `leadflow_outbox` when events are committed and the
 //! relay LISTENs, so it reads at once; it also polls, in case a notification is lost
-//! with a dropped connection. On SQLite (one server) every commit of this process wakes it, and it polls for what
-//! another process (a command-line import) wrote.
+//! with a dropped connection. On SQLite (one server) every commit of this process
+//! wakes it, and it polls for what another process (a command-line import) wrote.
 //!
 //! PostgreSQL hands out sequence numbers before commit, so a later number can become
 //! visible first. The relay keeps order: it waits for a missing number for a moment

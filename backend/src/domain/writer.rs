@@ -31,7 +31,7 @@ pub(crate) struct WriteTxn {
     txn: DatabaseTransaction,
     /// Dropped after `txn` (fields drop in order), so the next writer begins only once
     /// this transaction has ended.
-    _turn: Turn,
+    turn: Turn,
 }
 
 /// A place at the head of the write queue: while it is held, no other writer of this
@@ -45,7 +45,7 @@ pub(crate) struct Turn {
 impl WriteTxn {
     pub(crate) async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await?;
-        if let Some(committed) = &self._turn.committed {
+        if let Some(committed) = &self.turn.committed {
             committed.notify_one();
         }
         Ok(())
@@ -149,7 +149,7 @@ pub(crate) async fn begin_in_turn(db: &DatabaseConnection, turn: Turn) -> Result
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(WriteTxn {
             txn: db.begin().await?,
-            _turn: turn,
+            turn,
         });
     }
     let txn = db
@@ -158,5 +158,5 @@ pub(crate) async fn begin_in_turn(db: &DatabaseConnection, turn: Turn) -> Result
             ..Default::default()
         })
         .await?;
-    Ok(WriteTxn { txn, _turn: turn })
+    Ok(WriteTxn { txn, turn })
 }
